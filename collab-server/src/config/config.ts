@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+
+// Empty strings mean "unset" (DESIGN.md §2), so `FOO=` in a .env falls back to the default.
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((v) => (v === "" || v === undefined ? fallback : v), schema);
+
+const schema = z.object({
+  PORT: withDefault(z.coerce.number().int().min(0).max(65535), 8080),
+  HOST: withDefault(z.string().min(1), "127.0.0.1"),
+  DATA_DIR: withDefault(z.string().min(1), "./data"),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  AI_BASE_URL: optionalString.pipe(z.url().optional()),
+  AI_API_KEY: optionalString,
+  AI_MODEL: withDefault(z.string().min(1), "deepseek/deepseek-r1"),
+  AI_MODEL_PATH: optionalString,
+  AI_THREADS: withDefault(z.coerce.number().int().min(1).max(256), cpus().length),
+  REDIS_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
+  // Extensions of the contract (DESIGN.md §2 allows new variables).
+  ALLOWED_ORIGINS: optionalString,
+  MAX_MESSAGE_BYTES: withDefault(z.coerce.number().int().min(1024), 4 * 1024 * 1024),
+  MAX_DOCUMENT_BYTES: withDefault(z.coerce.number().int().min(1024), 64 * 1024 * 1024),
+  MAX_UNAUTHENTICATED_CONNECTIONS: withDefault(z.coerce.number().int().min(1), 1000),
+  TOKEN_TTL_HOURS: withDefault(z.coerce.number().positive(), 24 * 30),
+  APP_DIST: optionalString,
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  jwtSecret: string | undefined;
+  ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; modelPath: string | undefined; threads: number };
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  /** Browser origins allowed to open the WebSocket; empty means "the server's own origin". */
+  allowedOrigins: string[];
+  limits: { maxMessageBytes: number; maxDocumentBytes: number; maxUnauthenticatedConnections: number };
+  tokenTtlSeconds: number;
+  /** The built app to serve; undefined serves no app (API only). */
+  appDist: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `.env` (if present) under the real environment, which wins. */
+export function readEnvironment(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const file = resolve(cwd, ".env");
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+/** Validates the whole environment at once, so one run names every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    jwtSecret: e.JWT_SECRET,
+    ai: { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL, modelPath: e.AI_MODEL_PATH, threads: e.AI_THREADS },
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    allowedOrigins: (e.ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    limits: {
+      maxMessageBytes: e.MAX_MESSAGE_BYTES,
+      maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+      maxUnauthenticatedConnections: e.MAX_UNAUTHENTICATED_CONNECTIONS,
+    },
+    tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
+    appDist: e.APP_DIST,
+  };
+}

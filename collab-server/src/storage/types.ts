@@ -1,0 +1,94 @@
+// The storage seam. LevelDB implements it for one process; PostgreSQL implements it for the
+// scale-out path. Every implementation must pass `store.contract.ts`.
+
+export type Role = "owner" | "editor" | "viewer";
+export const ROLES: readonly Role[] = ["owner", "editor", "viewer"];
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface MembershipRecord {
+  workspaceId: string;
+  userId: string;
+  role: Role;
+}
+
+export interface ConversationRecord {
+  id: string;
+  workspaceId: string;
+  title: string;
+  persona: string;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Thrown when a unique key (a username) is already taken. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConflictError";
+  }
+}
+
+/**
+ * A document is an append-only log of Yjs updates. `appendUpdate` resolves once the update is
+ * on disk; the store compacts a long log into one merged update on its own, atomically.
+ */
+export interface DocumentStore {
+  /** Every stored update of the document in order (a compacted snapshot first); [] if none. */
+  loadDocument(name: string): Promise<Uint8Array[]>;
+  appendUpdate(name: string, update: Uint8Array): Promise<void>;
+  /** Merges the log into one update now (normally the store decides when). */
+  compactDocument(name: string): Promise<void>;
+  /** Total stored bytes of the document's log. */
+  documentSize(name: string): Promise<number>;
+  deleteDocument(name: string): Promise<void>;
+}
+
+export interface AccountStore {
+  /** @throws ConflictError when the username is taken. */
+  createUser(user: UserRecord): Promise<void>;
+  getUserById(id: string): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+}
+
+export interface WorkspaceStore {
+  createWorkspace(workspace: WorkspaceRecord, owner: string): Promise<void>;
+  getWorkspace(id: string): Promise<WorkspaceRecord | null>;
+  setMembership(membership: MembershipRecord): Promise<void>;
+  getRole(workspaceId: string, userId: string): Promise<Role | null>;
+  listMembers(workspaceId: string): Promise<MembershipRecord[]>;
+  listWorkspacesOf(userId: string): Promise<(WorkspaceRecord & { role: Role })[]>;
+  createConversation(conversation: ConversationRecord): Promise<void>;
+  getConversation(workspaceId: string, id: string): Promise<ConversationRecord | null>;
+  updateConversation(workspaceId: string, id: string, patch: Partial<Pick<ConversationRecord, "title" | "persona" | "updatedAt">>): Promise<void>;
+  /** Most recently active first. */
+  listConversations(workspaceId: string): Promise<ConversationRecord[]>;
+}
+
+export interface ClaimStore {
+  /**
+   * Claims `key` for `owner` for good: true for the first caller ever, false for everyone
+   * after (also across restarts). The AI peer claims each message it answers.
+   */
+  claimOnce(key: string, owner: string): Promise<boolean>;
+}
+
+export interface Store extends DocumentStore, AccountStore, WorkspaceStore, ClaimStore {
+  /** Cheap liveness check for /api/health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,8 @@
+// JunoKit's document model: the typed schema of every Yjs document (DESIGN.md §4).
+// Server, AI peer, app and tests use these functions; no other module names a Yjs key.
+export * from "./names";
+export * from "./conversation";
+export * from "./workspace-index";
+export * from "./inbox";
+export * from "./awareness";
+export * from "./personas";

@@ -1,0 +1,47 @@
+// The workspace index document (`ws/<wid>/index`): the live conversation list every sidebar
+// shows. Only the server writes it; clients read it through these functions.
+import * as Y from "yjs";
+import { KEY } from "./keys";
+
+export interface IndexEntry {
+  id: string;
+  docName: string;
+  title: string;
+  persona: string;
+  createdAt: number;
+  updatedAt: number;
+  /** A short plain-text preview of the last message. */
+  preview: string;
+  lastAuthorName: string;
+  messageCount: number;
+}
+
+
+function entries(doc: Y.Doc): Y.Map<IndexEntry> {
+  return doc.getMap<IndexEntry>(KEY.conversations);
+}
+
+export function upsertIndexEntry(doc: Y.Doc, entry: IndexEntry): void {
+  const current = entries(doc).get(entry.id);
+  if (current && sameEntry(current, entry)) return;
+  entries(doc).set(entry.id, entry);
+}
+
+export function readIndexEntry(doc: Y.Doc, id: string): IndexEntry | undefined {
+  return entries(doc).get(id);
+}
+
+/** Conversations, most recently active first. */
+export function readIndex(doc: Y.Doc): IndexEntry[] {
+  return [...entries(doc).values()].sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+export function observeIndex(doc: Y.Doc, onChange: () => void): () => void {
+  const map = entries(doc);
+  map.observe(onChange);
+  return () => map.unobserve(onChange);
+}
+
+function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
+  return (Object.keys(b) as (keyof IndexEntry)[]).every((k) => a[k] === b[k]);
+}
