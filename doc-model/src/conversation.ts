@@ -196,3 +196,43 @@ function str(v: unknown): string {
 function num(v: unknown): number {
   return typeof v === "number" && Number.isFinite(v) ? v : 0;
 }
+
+const AUTHOR_KEYS: readonly string[] = [KEY.authorId, KEY.authorName, KEY.role];
+
+/**
+ * Calls `onNew` for every message added to the conversation and `onAuthorEdit` for every
+ * later change of an existing message's author fields, with the transaction's origin, so
+ * the server can hold each edit to the identity of whoever made it.
+ */
+export function observeAuthorship(
+  doc: Y.Doc,
+  handlers: {
+    onNew(map: MessageMap, origin: unknown): void;
+    onAuthorEdit(map: MessageMap, previous: Partial<Record<"authorId" | "authorName" | "role", unknown>>, origin: unknown): void;
+  },
+): () => void {
+  const list = messageList(doc);
+  const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[], txn: Y.Transaction) => {
+    for (const event of events) {
+      if (event.target === list) {
+        for (const item of event.changes.added) {
+          for (const content of item.content.getContent()) if (content instanceof Y.Map) handlers.onNew(content, txn.origin);
+        }
+      } else if (event.target instanceof Y.Map && event.target.parent === list) {
+        const previous: Record<string, unknown> = {};
+        for (const [key, change] of event.changes.keys) if (AUTHOR_KEYS.includes(key)) previous[key] = change.oldValue;
+        if (Object.keys(previous).length > 0) handlers.onAuthorEdit(event.target, previous, txn.origin);
+      }
+    }
+  };
+  list.observeDeep(observer);
+  return () => list.unobserveDeep(observer);
+}
+
+/** Restores author fields changed by someone who may not change them. */
+export function restoreAuthor(map: MessageMap, previous: Partial<Record<"authorId" | "authorName" | "role", unknown>>): void {
+  for (const [key, value] of Object.entries(previous)) {
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Extension } from "@hocuspocus/server";
+import {
+  readIndexEntry, readMessages, readMeta, upsertIndexEntry, workspaceIndexDocName,
+  parseDocName, type IndexEntry,
+} from "@junokit/doc-model";
+import type * as Y from "yjs";
+import type { Logger } from "../log";
+import type { WorkspaceStore } from "../storage";
+import type { DocumentWriter } from "../workspaces";
+import type { CollabContext } from "./context";
+
+const SETTLE_MS = 150;
+const PREVIEW_CHARS = 140;
+
+/**
+ * Keeps `ws/<wid>/index` and the stored conversation records in step with each conversation
+ * (SPEC IDX-1): title, persona, last activity and a preview, so every sidebar updates live.
+ * Changes are coalesced per conversation; the index is only written when an entry differs.
+ */
+export function createIndexMaintainer(store: WorkspaceStore, writer: DocumentWriter, logger: Logger) {
+  const pending = new Map<string, { timer: NodeJS.Timeout; doc: Y.Doc }>();
+  const running = new Set<Promise<void>>();
+
+  async function refresh(documentName: string, doc: Y.Doc): Promise<void> {
+    const address = parseDocName(documentName);
+    if (address?.kind !== "conversation") return;
+    const entry = entryOf(address.conversationId, documentName, doc);
+    const indexName = workspaceIndexDocName(address.workspaceId);
+    let changed = false;
+    await writer.change(indexName, (index) => {
+      const before = readIndexEntry(index, entry.id);
+      upsertIndexEntry(index, entry);
+      changed = before?.title !== entry.title || before?.persona !== entry.persona || before?.updatedAt !== entry.updatedAt;
+    });
+    if (changed) {
+      await store.updateConversation(address.workspaceId, address.conversationId, {
+        title: entry.title, persona: entry.persona, updatedAt: entry.updatedAt,
+      });
+    }
+  }
+
+  function runNow(documentName: string): Promise<void> {
+    const entry = pending.get(documentName);
+    if (!entry) return Promise.resolve();
+    clearTimeout(entry.timer);
+    pending.delete(documentName);
+    const job = refresh(documentName, entry.doc).catch((err) => logger.error({ err, doc: documentName }, "updating the workspace index failed"));
+    running.add(job);
+    void job.finally(() => running.delete(job));
+    return job;
+  }
+
+  function schedule(documentName: string, doc: Y.Doc) {
+    clearTimeout(pending.get(documentName)?.timer);
+    pending.set(documentName, { timer: setTimeout(() => void runNow(documentName), SETTLE_MS), doc });
+  }
+
+  const extension: Extension<CollabContext> = {
+    extensionName: "junokit-workspace-index",
+    async onChange({ documentName, document }) {
+      if (parseDocName(documentName)?.kind === "conversation") schedule(documentName, document);
+    },
+    // A conversation about to unload gets its final state written first.
+    async beforeUnloadDocument({ documentName }) {
+      await runNow(documentName);
+    },
+  };
+
+  return {
+    extension,
+    async flush(): Promise<void> {
+      await Promise.all([...pending.keys()].map(runNow));
+      await Promise.all([...running]);
+    },
+  };
+}
+
+function entryOf(conversationId: string, documentName: string, doc: Y.Doc): IndexEntry {
+  const meta = readMeta(doc);
+  const messages = readMessages(doc);
+  const last = messages.at(-1);
+  return {
+    id: conversationId,
+    docName: documentName,
+    title: meta.title,
+    persona: meta.persona,
+    createdAt: meta.createdAt,
+    updatedAt: Math.max(meta.createdAt, last?.createdAt ?? 0),
+    preview: (last?.text ?? "").replace(/\s+/g, " ").trim().slice(0, PREVIEW_CHARS),
+    lastAuthorName: last?.authorName ?? "",
+    messageCount: messages.length,
+  };
+}
+
