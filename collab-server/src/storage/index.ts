@@ -1,3 +1,4 @@
 // Storage: documents as append-only Yjs update logs, plus accounts, workspaces and claims.
-// The rest of the server depends on the `Store` interface only.
+// The rest of the server depends on the `Store` interface only; `openLevelStore` makes one.
 export * from "./types";
+export { openLevelStore, type LevelStoreOptions } from "./level-store";

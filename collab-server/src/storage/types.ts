@@ -44,14 +44,15 @@ export class ConflictError extends Error {
 }
 
 /**
- * A document is an append-only log of Yjs updates. `appendUpdate` resolves once the update is
- * on disk; the store compacts a long log into one merged update on its own, atomically.
+ * A document is an append-only log of Yjs updates (SPEC.md STO-1…STO-5). `appendUpdate` resolves
+ * once the update is on disk; the store compacts a long log into one merged update on its own,
+ * atomically. Operations on one document never interleave.
  */
 export interface DocumentStore {
   /** Every stored update of the document in order (a compacted snapshot first); [] if none. */
   loadDocument(name: string): Promise<Uint8Array[]>;
   appendUpdate(name: string, update: Uint8Array): Promise<void>;
-  /** Merges the log into one update now (normally the store decides when). */
+  /** Merges the log into one update now (normally the store decides when); rejects, log untouched, on failure. */
   compactDocument(name: string): Promise<void>;
   /** Total stored bytes of the document's log. */
   documentSize(name: string): Promise<number>;
@@ -59,23 +60,28 @@ export interface DocumentStore {
 }
 
 export interface AccountStore {
-  /** @throws ConflictError when the username is taken. */
+  /** @throws ConflictError when the username (compared exactly) is taken, also when creations race. */
   createUser(user: UserRecord): Promise<void>;
   getUserById(id: string): Promise<UserRecord | null>;
   getUserByUsername(username: string): Promise<UserRecord | null>;
 }
 
 export interface WorkspaceStore {
+  /** Also makes `owner` the workspace's owner. */
   createWorkspace(workspace: WorkspaceRecord, owner: string): Promise<void>;
   getWorkspace(id: string): Promise<WorkspaceRecord | null>;
+  /** Adds the member or replaces their role. */
   setMembership(membership: MembershipRecord): Promise<void>;
   getRole(workspaceId: string, userId: string): Promise<Role | null>;
+  /** In no guaranteed order. */
   listMembers(workspaceId: string): Promise<MembershipRecord[]>;
+  /** Oldest workspace first (ties by id), each with the user's role. */
   listWorkspacesOf(userId: string): Promise<(WorkspaceRecord & { role: Role })[]>;
   createConversation(conversation: ConversationRecord): Promise<void>;
   getConversation(workspaceId: string, id: string): Promise<ConversationRecord | null>;
+  /** Changes only the fields given (undefined keeps); does nothing if the conversation is missing. */
   updateConversation(workspaceId: string, id: string, patch: Partial<Pick<ConversationRecord, "title" | "persona" | "updatedAt">>): Promise<void>;
-  /** Most recently active first. */
+  /** Most recently updated first (ties by id). */
   listConversations(workspaceId: string): Promise<ConversationRecord[]>;
 }
 
@@ -88,7 +94,8 @@ export interface ClaimStore {
 }
 
 export interface Store extends DocumentStore, AccountStore, WorkspaceStore, ClaimStore {
-  /** Cheap liveness check for /api/health. */
+  /** Cheap liveness check for /api/health: one read. */
   ping(): Promise<void>;
+  /** Waits for queued writes (background compactions included), then closes. */
   close(): Promise<void>;
 }
