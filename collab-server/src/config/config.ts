@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
 
@@ -44,9 +45,12 @@ export interface Config {
   allowedOrigins: string[];
   limits: { maxMessageBytes: number; maxDocumentBytes: number; maxUnauthenticatedConnections: number };
   tokenTtlSeconds: number;
-  /** The built app to serve; undefined serves no app (API only). */
-  appDist: string | undefined;
+  /** The built app to serve (app/dist unless APP_DIST says otherwise). */
+  appDist: string;
 }
+
+// The app build that `npm run build` writes, found relative to this file so any cwd works.
+const DEFAULT_APP_DIST = fileURLToPath(new URL("../../../app/dist", import.meta.url));
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -85,6 +89,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxUnauthenticatedConnections: e.MAX_UNAUTHENTICATED_CONNECTIONS,
     },
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
-    appDist: e.APP_DIST,
+    appDist: resolve(e.APP_DIST ?? DEFAULT_APP_DIST),
   };
 }
