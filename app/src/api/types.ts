@@ -1,0 +1,57 @@
+// Shapes of the HTTP API (DESIGN.md §3). Kept apart from the client so screens can import
+// the types without pulling in fetch code.
+
+export type WorkspaceRole = "owner" | "editor" | "viewer";
+
+export const WORKSPACE_ROLES: readonly WorkspaceRole[] = ["owner", "editor", "viewer"];
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface Session {
+  token: string;
+  user: User;
+}
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  role: WorkspaceRole;
+}
+
+export interface Me {
+  user: User;
+  workspaces: WorkspaceSummary[];
+}
+
+export interface Member {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: WorkspaceRole;
+}
+
+export interface WorkspaceDetails extends WorkspaceSummary {
+  members: Member[];
+}
+
+export interface CreatedConversation {
+  id: string;
+  docName: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  docName: string;
+  title: string;
+  persona: string;
+  updatedAt: number;
+}
+
+/** True for roles that may write into conversations. */
+export function canEdit(role: WorkspaceRole | undefined): boolean {
+  return role === "owner" || role === "editor";
+}

@@ -1,0 +1,277 @@
+import {
+  AI_MODES,
+  BUILT_IN_PERSONAS,
+  appendMessage,
+  builtInPersona,
+  findMessage,
+  requestStop,
+  writeMeta,
+  type AiMode,
+  type ConversationMeta,
+  type Persona,
+} from "@junokit/doc-model";
+import { nanoid } from "nanoid";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import type { User } from "../api";
+import { useDocumentState, type DocumentHandle } from "../connection";
+import { announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
+import { Composer } from "./Composer";
+import { groupMessages } from "./grouping";
+import { MessageGroupView } from "./MessageGroup";
+import { useConversation } from "./useConversation";
+
+interface Props {
+  handle: DocumentHandle;
+  user: User;
+  /** False for viewers: the UI is read-only, with a note instead of the composer. */
+  canWrite: boolean;
+  /** Shown in the header next to the conversation's own controls (connection, menu…). */
+  headerStart: ReactNode;
+  headerEnd: ReactNode;
+}
+
+const AI_MODE_LABEL: Record<AiMode, string> = { auto: "AI answers every message", mention: "AI answers @ai only", off: "AI off" };
+
+export function personaOf(id: string): Persona {
+  return builtInPersona(id) ?? BUILT_IN_PERSONAS[0]!;
+}
+
+/** A conversation: header, messages, who is typing, and the composer. */
+export function ConversationView({ handle, user, canWrite, headerStart, headerEnd }: Props) {
+  const snapshot = useConversation(handle.doc);
+  const state = useDocumentState(handle);
+  const awareness = handle.provider.awareness;
+  const presence = usePresence(awareness, user.id);
+  const [typing, setTyping] = useState<TypingSignal | null>(null);
+  const [suggestion, setSuggestion] = useState<{ text: string; at: number } | null>(null);
+  const writable = canWrite && state.scope !== "readonly";
+
+  // Join this conversation's presence while it is on screen.
+  useEffect(() => {
+    if (!awareness) return;
+    const leave = announce(awareness, user);
+    const signal = createTypingSignal(awareness);
+    setTyping(signal);
+    return () => {
+      signal.stop();
+      leave();
+    };
+  }, [awareness, user]);
+
+  const messages = snapshot?.messages ?? [];
+  const meta = snapshot?.meta;
+  const persona = personaOf(meta?.persona ?? "dev");
+  const groups = useMemo(() => groupMessages(messages), [messages]);
+  const send = useCallback(
+    (text: string) => {
+      appendMessage(handle.doc, {
+        id: nanoid(),
+        role: "user",
+        authorId: user.id,
+        authorName: user.displayName || user.username,
+        createdAt: Date.now(),
+        text,
+      });
+    },
+    [handle.doc, user],
+  );
+
+  const stop = useCallback(
+    (id: string) => {
+      const map = findMessage(handle.doc, id);
+      if (map) requestStop(map);
+    },
+    [handle.doc],
+  );
+
+  if (state.refused) {
+    return (
+      <section className="conversation conversation--blocked">
+        <header className="conversation__header">{headerStart}<span className="spacer" />{headerEnd}</header>
+        <div className="empty">
+          <h2>You can't open this conversation</h2>
+          <p>
+            The server refused it ({state.refused}). It may have been removed, or your access to this workspace changed. Pick another
+            conversation, or ask a workspace owner to add you.
+          </p>
+        </div>
+      </section>
+    );
+  }
+
+  const loading = !state.local && messages.length === 0;
+  return (
+    <section
+      className="conversation"
+      style={{ "--persona": persona.color } as CSSProperties}
+      data-synced={state.synced ? "true" : "false"}
+      data-doc={handle.name}
+      aria-label={meta?.title || "Conversation"}
+    >
+      <header className="conversation__header">
+        {headerStart}
+        <TitleEditor title={meta?.title ?? ""} editable={writable} onRename={(title) => writeMeta(handle.doc, { title })} />
+        <span className="spacer" />
+        <Faces peers={presence.here} label="In this conversation" />
+        {meta && <MetaControls meta={meta} editable={writable} onChange={(patch) => writeMeta(handle.doc, patch)} />}
+        {headerEnd}
+      </header>
+      <MessageScroller count={messages.length} lastText={messages.at(-1)?.text ?? ""}>
+        {loading ? (
+          <p className="muted center">Loading messages…</p>
+        ) : groups.length === 0 ? (
+          <EmptyConversation persona={persona} canWrite={writable} onPick={(text) => setSuggestion({ text, at: Date.now() })} />
+        ) : (
+          groups.map((g) => <MessageGroupView key={g.key} group={g} persona={persona} selfId={user.id} canStop={writable} onStop={stop} />)
+        )}
+      </MessageScroller>
+      <footer className="conversation__footer">
+        <TypingLine typing={presence.typing} />
+        {writable ? (
+          <Composer placeholder={`Message ${meta?.title ? `“${meta.title}”` : persona.name}`} onSend={send} typing={typing} suggestion={suggestion} />
+        ) : (
+          <p className="readonly-note" role="note">
+            You can read this conversation but not post: you are a viewer in this workspace. Ask an owner to make you an editor.
+          </p>
+        )}
+      </footer>
+    </section>
+  );
+}
+
+function TitleEditor({ title, editable, onRename }: { title: string; editable: boolean; onRename(title: string): void }) {
+  const [draft, setDraft] = useState(title);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!editing) setDraft(title);
+  }, [title, editing]);
+  if (!editable) return <h1 className="conversation__title">{title || "Untitled conversation"}</h1>;
+  const commit = () => {
+    setEditing(false);
+    const next = draft.trim();
+    if (next && next !== title) onRename(next.slice(0, 200));
+    else setDraft(title);
+  };
+  return (
+    <input
+      className="conversation__title conversation__title--edit"
+      aria-label="Conversation title (press Enter to rename)"
+      value={draft}
+      placeholder="Untitled conversation"
+      maxLength={200}
+      onFocus={() => setEditing(true)}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") e.currentTarget.blur();
+        if (e.key === "Escape") {
+          setDraft(title);
+          setEditing(false);
+          requestAnimationFrame(() => (e.target as HTMLInputElement).blur());
+        }
+      }}
+    />
+  );
+}
+
+function MetaControls({ meta, editable, onChange }: { meta: ConversationMeta; editable: boolean; onChange(patch: Partial<ConversationMeta>): void }) {
+  const persona = personaOf(meta.persona);
+  if (!editable) {
+    return (
+      <span className="persona-chip" style={{ "--chip": persona.color } as CSSProperties}>
+        {persona.name}
+      </span>
+    );
+  }
+  return (
+    <span className="meta-controls">
+      <select
+        className="persona-select"
+        aria-label="Persona"
+        style={{ "--chip": persona.color } as CSSProperties}
+        value={persona.id}
+        onChange={(e) => onChange({ persona: e.target.value })}
+      >
+        {BUILT_IN_PERSONAS.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+      <select className="ai-select" aria-label="When the AI answers" value={meta.ai} onChange={(e) => onChange({ ai: e.target.value as AiMode })}>
+        {AI_MODES.map((m) => (
+          <option key={m} value={m}>
+            {AI_MODE_LABEL[m]}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+function EmptyConversation({ persona, canWrite, onPick }: { persona: Persona; canWrite: boolean; onPick(text: string): void }) {
+  return (
+    <div className="empty">
+      <h2>Start the conversation</h2>
+      <p>
+        Everyone in this workspace sees messages appear as they are written. {persona.name}, the AI, joins in as a peer.
+      </p>
+      {canWrite && (
+        <div className="starters">
+          {persona.starters.map((s) => (
+            <button key={s} type="button" className="starter" onClick={() => onPick(s)}>
+              {s}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Keeps the newest message in view unless the reader has scrolled up to read older ones. */
+function MessageScroller({ count, lastText, children }: { count: number; lastText: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const [showJump, setShowJump] = useState(false);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (pinned.current) el.scrollTop = el.scrollHeight;
+    else setShowJump(true);
+  }, [count, lastText]);
+
+  return (
+    <div className="messages-wrap">
+      <div
+        ref={ref}
+        className="messages"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+          if (pinned.current) setShowJump(false);
+        }}
+      >
+        {children}
+      </div>
+      {showJump && (
+        <button
+          type="button"
+          className="jump"
+          onClick={() => {
+            const el = ref.current;
+            if (el) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+            setShowJump(false);
+          }}
+        >
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}

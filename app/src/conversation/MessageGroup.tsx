@@ -1,0 +1,81 @@
+import { AI_AUTHOR_ID, type Message, type Persona } from "@junokit/doc-model";
+import { memo } from "react";
+import { Markdown } from "../markdown";
+import { Avatar } from "../presence";
+import type { MessageGroup as Group } from "./grouping";
+import { formatClock, formatDay, formatFull } from "./time";
+
+interface Props {
+  group: Group;
+  persona: Persona;
+  selfId: string;
+  canStop: boolean;
+  onStop(messageId: string): void;
+}
+
+/** One author's consecutive messages: face, name and time once, then each message. */
+export function MessageGroupView({ group, persona, selfId, canStop, onStop }: Props) {
+  const isAi = group.authorId === AI_AUTHOR_ID;
+  const name = isAi ? persona.name : group.authorName || "Someone";
+  return (
+    <>
+      {group.newDay && (
+        <div className="day" role="separator">
+          <span>{formatDay(group.startedAt)}</span>
+        </div>
+      )}
+      <article className={`group${isAi ? " group--ai" : ""}${group.authorId === selfId ? " group--self" : ""}`} aria-label={`${name}, ${formatClock(group.startedAt)}`}>
+        <Avatar id={group.authorId} name={name} {...(isAi ? { color: persona.color } : {})} ai={isAi} />
+        <div className="group__body">
+          <header className="group__head">
+            <span className="group__name">{name}</span>
+            {isAi && <span className="badge badge--ai">AI</span>}
+            <time className="group__time" dateTime={new Date(group.startedAt).toISOString()} title={formatFull(group.startedAt)}>
+              {formatClock(group.startedAt)}
+            </time>
+          </header>
+          {group.messages.map((m) => (
+            <MessageView key={m.id} message={m} canStop={canStop} onStop={onStop} />
+          ))}
+        </div>
+      </article>
+    </>
+  );
+}
+
+const MessageView = memo(function MessageView({ message, canStop, onStop }: { message: Message; canStop: boolean; onStop(id: string): void }) {
+  const streaming = message.status === "streaming";
+  return (
+    <div className={`message message--${message.status}`} data-message-id={message.id} data-status={message.status}>
+      {message.reasoning && (
+        <details className="reasoning">
+          <summary>Reasoning</summary>
+          <p>{message.reasoning}</p>
+        </details>
+      )}
+      {message.text || !streaming ? (
+        <Markdown source={message.text} />
+      ) : (
+        <div className="md md--pending" aria-label="Writing a reply">
+          <p />
+        </div>
+      )}
+      {streaming && (
+        <div className="message__actions">
+          <span className="message__streaming">Writing…</span>
+          {canStop && (
+            <button type="button" className="button button--small" onClick={() => onStop(message.id)} disabled={message.stop}>
+              {message.stop ? "Stopping…" : "Stop"}
+            </button>
+          )}
+        </div>
+      )}
+      {message.status === "stopped" && <div className="message__note">Stopped before the end.</div>}
+      {message.status === "error" && (
+        <div className="message__error" role="alert">
+          <strong>The reply failed:</strong> {message.error || "no reason was given."} Send your message again to retry.
+        </div>
+      )}
+    </div>
+  );
+});

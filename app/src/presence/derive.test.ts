@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { derivePresence, typingText, viewersByConversation } from "./derive";
+
+const human = (id: string, name: string, typing = false, extra: Record<string, unknown> = {}) => ({
+  user: { id, name, color: "#123456", kind: "human" },
+  typing,
+  ...extra,
+});
+const ai = (typing: boolean) => ({ user: { id: "ai", name: "Dev", color: "#2563eb", kind: "ai" }, typing });
+
+describe("presence derivation (APP-PRES-1: one face per person, typing from any of their tabs)", () => {
+  it("lists each person once even with several tabs, typing if any tab types", () => {
+    const states = new Map<number, unknown>([
+      [1, human("u-ann", "ann")],
+      [2, human("u-bob", "bob", false)],
+      [3, human("u-bob", "bob", true)],
+    ]);
+    const { here, typing } = derivePresence(states, "u-ann");
+    expect(here.map((p) => [p.name, p.typing, p.self])).toEqual([
+      ["bob", true, false],
+      ["ann", false, true],
+    ]);
+    expect(typing.map((p) => p.name)).toEqual(["bob"]);
+  });
+
+  it("never reports yourself as typing, even from another tab", () => {
+    const states = new Map<number, unknown>([
+      [1, human("u-ann", "ann", false)],
+      [2, human("u-ann", "ann", true)],
+    ]);
+    expect(derivePresence(states, "u-ann").typing).toEqual([]);
+  });
+
+  it("shows the AI peer first and reports it typing while it writes", () => {
+    const states = new Map<number, unknown>([
+      [1, human("u-zed", "zed")],
+      [2, ai(true)],
+      [3, human("u-amy", "amy")],
+    ]);
+    const { here, typing } = derivePresence(states, "u-zed");
+    expect(here.map((p) => [p.name, p.kind])).toEqual([
+      ["Dev", "ai"],
+      ["amy", "human"],
+      ["zed", "human"],
+    ]);
+    expect(typing.map((p) => p.name)).toEqual(["Dev"]);
+  });
+
+  it("ignores states without a user (a peer that has not announced itself yet) and junk", () => {
+    const states = new Map<number, unknown>([
+      [1, {}],
+      [2, null],
+      [3, { user: { name: "no id" } }],
+      [4, "nonsense"],
+      [5, human("u-bob", "bob", true)],
+    ]);
+    expect(derivePresence(states, "u-ann").here.map((p) => p.id)).toEqual(["u-bob"]);
+  });
+
+  it("groups people by the conversation they have open, without yourself", () => {
+    const states = new Map<number, unknown>([
+      [1, human("u-ann", "ann", false, { viewing: "c1" })],
+      [2, human("u-bob", "bob", false, { viewing: "c1" })],
+      [3, human("u-cat", "cat", false, { viewing: "c2" })],
+      [4, human("u-dan", "dan")],
+    ]);
+    const viewers = viewersByConversation(derivePresence(states, "u-ann").here);
+    expect([...viewers.entries()].map(([c, ps]) => [c, ps.map((p) => p.name)])).toEqual([
+      ["c1", ["bob"]],
+      ["c2", ["cat"]],
+    ]);
+  });
+
+  it("writes the typing line for one, two and many people", () => {
+    expect(typingText([])).toBeNull();
+    expect(typingText([{ name: "bob" }])).toBe("bob is typing…");
+    expect(typingText([{ name: "bob" }, { name: "cat" }])).toBe("bob and cat are typing…");
+    expect(typingText([{ name: "bob" }, { name: "cat" }, { name: "dan" }])).toBe("bob, cat and 1 other are typing…");
+    expect(typingText([{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }])).toBe("a, b and 2 others are typing…");
+  });
+});
