@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import WebSocket from "ws";
 import * as Y from "yjs";
@@ -204,7 +204,9 @@ export interface ServerProcess {
 
 /** JunoKit as its own OS process (`npm start`'s entry), for kill -9 and signal tests. */
 export async function spawnServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "collab-server/src/main.ts")], {
+  // The child's cwd is its data dir (where a .env would be read), so name tsx's loader by path.
+  const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+  const child = spawn(process.execPath, ["--import", tsx, join(ROOT, "collab-server/src/main.ts")], {
     cwd: dataDir,
     env: { ...process.env, LOG_LEVEL: "info", ...env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, APP_DIST: join(dataDir, "no-app") },
     stdio: ["ignore", "pipe", "pipe"],
