@@ -20,3 +20,22 @@ export function documentUpdateOf(frame: Uint8Array): Uint8Array | null {
 export function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length <= 2 && update.every((b) => b === 0);
 }
+
+// What a client may send: Sync, Awareness, Auth, QueryAwareness, SyncReply, Stateless, Close,
+// Ping, Pong. BroadcastStateless and SyncStatus only ever go from server to client.
+const CLIENT_MESSAGE_TYPES = new Set([0, 1, 2, 3, 4, 5, 7, 9, 10]);
+
+/**
+ * True when a frame's header reads as a Hocuspocus message a client may send. Anything else
+ * closes the socket at once instead of waiting in an unauthenticated queue. (Document names
+ * are judged at authentication, which tells the client why.)
+ */
+export function isReadableFrame(frame: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    decoding.readVarString(decoder);
+    return CLIENT_MESSAGE_TYPES.has(decoding.readVarUint(decoder));
+  } catch {
+    return false;
+  }
+}

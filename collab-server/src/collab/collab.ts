@@ -7,6 +7,7 @@ import type { Logger } from "../log";
 import type { Store } from "../storage";
 import type { DocumentWriter } from "../workspaces";
 import { createAccessControl } from "./access";
+import { isReadableFrame } from "./client-frames";
 import { createAuthorship } from "./authorship";
 import type { CollabContext, SocketState } from "./context";
 import { createPersistence } from "./persistence";
@@ -66,7 +67,13 @@ export function createCollab(options: CollabOptions) {
         sockets.set(peer, { state, connection });
       },
       message(peer, message) {
-        sockets.get(peer)?.connection.handleMessage(message.uint8Array());
+        const frame = message.uint8Array();
+        if (!isReadableFrame(frame)) {
+          logger.warn({ bytes: frame.length }, "closing a socket that sent an unreadable frame");
+          peer.close(4400, "malformed frame");
+          return;
+        }
+        sockets.get(peer)?.connection.handleMessage(frame);
       },
       close(peer, event) {
         const socket = sockets.get(peer);
