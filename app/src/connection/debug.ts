@@ -1,11 +1,14 @@
 // A handle for tests and debugging: the open documents by name. Exposed outside production
 // builds, or when localStorage.junokitDebug is set (the e2e tests set it).
+import * as model from "@junokit/doc-model";
 import type { Connection } from "./documents";
 
 export interface DebugHandle {
   docNames(): string[];
   doc(name: string): import("yjs").Doc | undefined;
   provider(name: string): import("@hocuspocus/provider").HocuspocusProvider | undefined;
+  /** The document model, so tests read and write documents the way the app does. */
+  model: typeof model;
 }
 
 declare global {
@@ -30,5 +33,6 @@ export function exposeForDebugging(connection: Connection | null): void {
     docNames: () => [...connection.openDocuments().keys()],
     doc: (name) => connection.openDocuments().get(name)?.doc,
     provider: (name) => connection.openDocuments().get(name)?.provider,
+    model,
   };
 }

@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   userId: string;
   /** How long a released document stays open, so switching back and forth is instant. */
   graceMs?: number;
+  /** The server refused our token (expired, or signed by an old secret): the session is over. */
+  onTokenRefused?: () => void;
 }
 
 interface Entry {
@@ -95,7 +97,10 @@ export function createConnection(options: ConnectionOptions) {
       token: () => options.getToken() ?? "",
       onSynced: ({ state: synced }) => patch({ synced }),
       onAuthenticated: ({ scope }) => patch({ scope, refused: null }),
-      onAuthenticationFailed: ({ reason }) => patch({ refused: reason || "permission denied" }),
+      onAuthenticationFailed: ({ reason }) => {
+        patch({ refused: reason || "permission denied" });
+        if (/token/i.test(reason)) options.onTokenRefused?.();
+      },
     });
     // Attach only once the local copy is in the doc: the first sync then sends just what
     // the server is missing. A broken IndexedDB (private mode) must not block the network.

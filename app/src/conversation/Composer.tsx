@@ -68,7 +68,7 @@ export function Composer({ placeholder, onSend, typing, suggestion }: Props) {
         onKeyDown={onKeyDown}
         onBlur={() => typing?.stop()}
       />
-      <button type="submit" className="button button--primary composer__send" disabled={!draft.trim()} aria-label="Send message">
+      <button type="submit" className="button button--primary composer__send" disabled={!draft.trim()} title="Send (Enter)">
         Send
       </button>
       <p className="composer__hint">

@@ -28,6 +28,7 @@ function SignedIn({ api, session }: { api: ApiClient; session: Session }) {
       url: `${location.origin.replace(/^http/, "ws")}/collab`,
       getToken: () => sessionStore.get()?.token ?? null,
       userId,
+      onTokenRefused: () => signOut("Your session has ended. Sign in again to continue."),
     });
     setConnection(created);
     exposeForDebugging(created);
