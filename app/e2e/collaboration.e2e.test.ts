@@ -253,6 +253,8 @@ describe("looks right in dark mode and on a phone (APP-E2E-4)", () => {
     await screenshot(page, "04-phone-conversation");
     await page.getByRole("button", { name: "Open sidebar" }).click();
     await page.locator(".sidebar .conv", { hasText: "Launch plan v2" }).waitFor();
+    // The drawer slides in; take the picture once it has arrived.
+    await expect.poll(async () => (await page.locator(".sidebar").boundingBox())?.x).toBe(0);
     await screenshot(page, "04-phone-drawer");
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator(".sidebar").isVisible()).toBe(false);

@@ -2,13 +2,15 @@
 // app/dist is missing or older than any source file; a lock keeps parallel files from
 // building twice.
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const APP_DIST = join(APP_DIR, "dist");
-const ROOT = join(APP_DIR, "..");
+// The app's own (pinned) Vite, not the newer one vitest brings along at the root.
+const VITE = join(createRequire(join(APP_DIR, "package.json")).resolve("vite/package.json"), "..", "bin", "vite.js");
 const SOURCES = ["src", "index.html", "vite.config.ts", "package.json", "../doc-model/src"];
 
 function newest(path: string): number {
@@ -37,7 +39,13 @@ export async function ensureAppBuilt(): Promise<void> {
   }
   try {
     if (appIsStale()) {
-      execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: APP_DIR, stdio: "inherit" });
+      // Vitest sets NODE_ENV=test, which would bundle React's development build: build what ships.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
+      execFileSync(process.execPath, [VITE, "build", "--logLevel", "warn"], {
+        cwd: APP_DIR,
+        stdio: "inherit",
+        env: { ...env, NODE_ENV: "production" },
+      });
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -6,3 +6,4 @@ export { groupMessages, GROUP_GAP_MS } from "./grouping";
 export type { MessageGroup } from "./grouping";
 export { useConversation } from "./useConversation";
 export { formatClock, formatDay, formatRelative } from "./time";
+export { plainPreview } from "./preview";

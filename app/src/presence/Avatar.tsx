@@ -2,7 +2,7 @@ import { colorFor } from "@junokit/doc-model";
 
 export function initials(name: string): string {
   const words = name.trim().split(/[\s._-]+/).filter(Boolean);
-  const letters = words.length > 1 ? `${words[0]![0]}${words[1]![0]}` : (words[0] ?? "?").slice(0, 2);
+  const letters = words.length > 1 ? `${words[0]![0]}${words[1]![0]}` : (words[0]?.[0] ?? "?");
   return letters.toUpperCase();
 }
 

@@ -112,8 +112,15 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
         aria-pressed={membersOpen}
         onClick={() => setMembersOpen((o) => !o)}
         title="Members"
+        aria-label="Members"
       >
-        Members
+        <svg className="icon" viewBox="0 0 24 24" aria-hidden="true">
+          <circle cx="9" cy="8" r="3.5" />
+          <path d="M2.5 19c.8-3.4 3.4-5.2 6.5-5.2s5.7 1.8 6.5 5.2" />
+          <circle cx="17" cy="9" r="2.6" />
+          <path d="M16.5 13.9c2.4.2 4.2 1.6 5 4.6" />
+        </svg>
+        <span className="members-toggle__label">Members</span>
         {details.details && <span className="count">{details.details.members.length}</span>}
       </button>
     </>

@@ -1,6 +1,6 @@
 import type { IndexEntry } from "@junokit/doc-model";
 import type { CSSProperties } from "react";
-import { formatRelative, personaOf } from "../conversation";
+import { formatRelative, personaOf, plainPreview } from "../conversation";
 import { Faces, type PresentPeer } from "../presence";
 import { routeHref } from "../shell/route";
 import { isUnread, type SeenMap } from "./unread";
@@ -53,7 +53,7 @@ export function ConversationList({
                   <span className="persona-chip persona-chip--small" style={{ "--chip": persona.color } as CSSProperties}>
                     {persona.name}
                   </span>
-                  <span className="conv__preview">{e.preview ? `${e.lastAuthorName ? `${e.lastAuthorName}: ` : ""}${e.preview}` : "No messages yet"}</span>
+                  <span className="conv__preview">{e.preview ? `${e.lastAuthorName ? `${e.lastAuthorName}: ` : ""}${plainPreview(e.preview)}` : "No messages yet"}</span>
                   <Faces peers={viewers.get(e.id) ?? []} max={3} label="Here now" />
                   {unread && <span className="conv__dot" aria-label="unread" role="img" />}
                 </span>
