@@ -6,3 +6,7 @@ export * from "./workspace-index";
 export * from "./inbox";
 export * from "./awareness";
 export * from "./personas";
+export * from "./notes";
+export * from "./message-events";
+export * from "./mentions";
+export * from "./inbox-rules";

@@ -27,6 +27,11 @@ export function upsertIndexEntry(doc: Y.Doc, entry: IndexEntry): void {
   entries(doc).set(entry.id, entry);
 }
 
+/** Takes a conversation out of the list (an import that was rolled back). */
+export function removeIndexEntry(doc: Y.Doc, id: string): void {
+  if (entries(doc).has(id)) entries(doc).delete(id);
+}
+
 export function readIndexEntry(doc: Y.Doc, id: string): IndexEntry | undefined {
   return entries(doc).get(id);
 }
