@@ -1,6 +1,8 @@
 // The composition root: builds every part of one JunoKit process from a validated Config and
 // wires them together. Nothing below this file knows how the others are constructed.
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -10,7 +12,8 @@ import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
 import { createHttp } from "./http";
 import type { Logger } from "./log";
-import { openLevelStore, type Store } from "./storage";
+import { joinCluster, redactUrl, type ClusterLink } from "./cluster";
+import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createWorkspaces } from "./workspaces";
 
 export interface JunoServer {
@@ -22,14 +25,33 @@ export interface JunoServer {
   close(): Promise<void>;
 }
 
+/** PostgreSQL when DATABASE_URL is set, else LevelDB in DATA_DIR; a failure says which and where. */
+async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (!config.databaseUrl) return openLevelStore(join(config.dataDir, "db"), { logger });
+  try {
+    return await openPostgresStore(config.databaseUrl, { logger, schema: config.databaseSchema });
+  } catch (error) {
+    throw new Error(`PostgreSQL at ${redactUrl(config.databaseUrl)} is unreachable or refused us (${(error as Error).message}); check DATABASE_URL and that PostgreSQL is running`);
+  }
+}
+
 export async function startJunoServer(config: Config, logger: Logger): Promise<JunoServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const store = await openLevelStore(join(config.dataDir, "db"), { logger });
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const cluster: ClusterLink | undefined = config.redisUrl ? await joinCluster(config.redisUrl, instanceId, logger) : undefined;
+  const store = await openStore(config, logger).catch(async (error: unknown) => {
+    await cluster?.close();
+    throw error;
+  });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   const accounts = createAccounts(store, tokens);
-  const collab = createCollab({ accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins });
+  const collab = createCollab({
+    accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins,
+    extensions: cluster ? [cluster.extension] : [],
+  });
   const workspaces = createWorkspaces(store, collab.writer);
-  const http = createHttp({ accounts, workspaces, store, logger, appDist: config.appDist });
+  const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
+  const http = createHttp({ accounts, workspaces, store, logger, health, appDist: config.appDist });
 
   const server = createServer(getRequestListener(http.fetch));
   server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));
@@ -39,7 +61,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const port = await listen(server, config.port, config.host);
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir, app: config.appDist ?? null }, "JunoKit is listening");
+  logger.info({ url, instanceId, dataDir: config.dataDir, store: config.databaseUrl ? "postgresql" : "leveldb", cluster: Boolean(cluster), app: config.appDist }, "JunoKit is listening");
 
   let closing: Promise<void> | undefined;
   return {
@@ -53,6 +75,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
         await collab.close();
         server.closeAllConnections();
         await store.close();
+        await cluster?.close();
         logger.info("JunoKit stopped; every change is on disk");
       })()),
   };

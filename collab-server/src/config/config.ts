@@ -22,6 +22,7 @@ const schema = z.object({
   AI_THREADS: withDefault(z.coerce.number().int().min(1).max(256), cpus().length),
   REDIS_URL: optionalString.pipe(z.url().optional()),
   DATABASE_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_SCHEMA: withDefault(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase SQL identifier"), "public"),
   LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
   // Extensions of the contract (DESIGN.md §2 allows new variables).
   ALLOWED_ORIGINS: optionalString,
@@ -40,6 +41,8 @@ export interface Config {
   ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; modelPath: string | undefined; threads: number };
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
+  /** The PostgreSQL schema JunoKit's tables live in. */
+  databaseSchema: string;
   logLevel: string;
   /** Browser origins allowed to open the WebSocket; empty means "the server's own origin". */
   allowedOrigins: string[];
@@ -73,6 +76,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const e = result.data;
+  if ((e.REDIS_URL || e.DATABASE_URL) && !e.JWT_SECRET) {
+    throw new ConfigError(["JWT_SECRET: required when REDIS_URL or DATABASE_URL is set, so every instance accepts the same sessions"]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -81,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ai: { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL, modelPath: e.AI_MODEL_PATH, threads: e.AI_THREADS },
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     logLevel: e.LOG_LEVEL,
     allowedOrigins: (e.ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     limits: {

@@ -10,6 +10,8 @@ import type { Workspaces } from "../workspaces";
 import { ApiError, errorResponse, handleError } from "./errors";
 
 export interface ApiDeps {
+  /** Named dependencies /api/health checks (the store, Redis when clustered). */
+  health: Record<string, () => Promise<void>>;
   accounts: Accounts;
   workspaces: Workspaces;
   store: Store;
@@ -45,7 +47,7 @@ function clientKey(c: Context): string {
   }
 }
 
-export function createApi({ accounts, workspaces, store, logger }: ApiDeps): Hono<Env> {
+export function createApi({ accounts, workspaces, logger, health }: ApiDeps): Hono<Env> {
   const api = new Hono<Env>();
   const registrations = new RateLimiterMemory({ points: 30, duration: 10 * 60 });
 
@@ -53,13 +55,17 @@ export function createApi({ accounts, workspaces, store, logger }: ApiDeps): Hon
   api.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => errorResponse(c, new ApiError(413, "too_large", "the request body is over 1 MiB")) }));
 
   api.get("/health", async (c) => {
-    try {
-      await store.ping();
-      return c.json({ ok: true, store: "ok" });
-    } catch (err) {
-      logger.error({ err }, "health check: store unreachable");
-      return c.json({ ok: false, store: "unreachable" }, 503);
-    }
+    const results = await Promise.all(Object.entries(health).map(async ([name, check]) => {
+      try {
+        await check();
+        return [name, "ok"] as const;
+      } catch (err) {
+        logger.error({ err, dependency: name }, "health check failed");
+        return [name, "unreachable"] as const;
+      }
+    }));
+    const ok = results.every(([, state]) => state === "ok");
+    return c.json({ ok, ...Object.fromEntries(results) }, ok ? 200 : 503);
   });
 
   api.post("/auth/register", async (c) => {

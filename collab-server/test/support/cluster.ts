@@ -1,0 +1,24 @@
+// The scale-out topology of docker-compose.yml, mirrored for tests: instances sharing one
+// PostgreSQL schema and one Redis, each with its own data dir, behind a TCP balancer.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Environment for every instance of one test cluster (a fresh schema). */
+export function clusterEnv(redisUrl = TEST_REDIS_URL): Record<string, string> {
+  return {
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: `junokit_c_${randomBytes(6).toString("hex")}`,
+    REDIS_URL: redisUrl,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+  };
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+}
