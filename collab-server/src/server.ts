@@ -12,6 +12,7 @@ import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
 import { createHttp } from "./http";
 import type { Logger } from "./log";
+import { createMetrics } from "./metrics";
 import { joinCluster, redactUrl, type ClusterLink } from "./cluster";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createWorkspaces } from "./workspaces";
@@ -45,13 +46,15 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   const accounts = createAccounts(store, tokens);
-  const collab = createCollab({
-    accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins,
+  // The gauges read the collab layer's numbers at scrape time, so they can be made first.
+  const metrics = createMetrics(() => collab.stats());
+  const collab: Collab = createCollab({
+    accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
     extensions: cluster ? [cluster.extension] : [],
   });
   const workspaces = createWorkspaces(store, collab.writer);
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
-  const http = createHttp({ accounts, workspaces, store, logger, health, appDist: config.appDist });
+  const http = createHttp({ accounts, workspaces, store, logger, health, metrics, appDist: config.appDist });
 
   const server = createServer(getRequestListener(http.fetch));
   server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));

@@ -4,6 +4,7 @@ import { Hocuspocus, type Extension, type WebSocketLike } from "@hocuspocus/serv
 import crossws from "crossws/adapters/node";
 import type { Accounts } from "../auth";
 import type { Logger } from "../log";
+import type { Metrics } from "../metrics";
 import type { Store } from "../storage";
 import type { DocumentWriter } from "../workspaces";
 import { createAccessControl } from "./access";
@@ -25,13 +26,14 @@ export interface CollabOptions {
   allowedOrigins: string[];
   /** Further behaviour (the AI peer) plugged in by the composition root. */
   extensions?: Extension<CollabContext>[];
+  metrics?: Metrics;
 }
 
 type Peer = { websocket: unknown; request: unknown };
 
 export function createCollab(options: CollabOptions) {
   const { accounts, store, logger, limits } = options;
-  const persistence = createPersistence(store, logger, limits.maxDocumentBytes);
+  const persistence = createPersistence(store, logger, limits.maxDocumentBytes, options.metrics);
   let pendingSockets = 0;
 
   const hocuspocus = new Hocuspocus<CollabContext>({

@@ -1,6 +1,7 @@
 import type { Extension } from "@hocuspocus/server";
 import * as Y from "yjs";
 import type { Logger } from "../log";
+import type { Metrics } from "../metrics";
 import type { DocumentStore } from "../storage";
 import { documentUpdateOf, isEmptyUpdate } from "./client-frames";
 import { refusal, type CollabContext } from "./context";
@@ -10,15 +11,22 @@ import { refusal, type CollabContext } from "./context";
  * applies and acknowledges it, so "acknowledged" means "on disk". Server-side changes are
  * appended as they happen and retried until they land.
  */
-export function createPersistence(store: DocumentStore, logger: Logger, maxDocumentBytes: number) {
+export function createPersistence(store: DocumentStore, logger: Logger, maxDocumentBytes: number, metrics?: Metrics) {
   const sizes = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
+
+  async function append(name: string, update: Uint8Array, source: "client" | "server"): Promise<void> {
+    const stopTimer = metrics?.storeAppendSeconds.startTimer();
+    await store.appendUpdate(name, update);
+    stopTimer?.();
+    metrics?.documentUpdates.inc({ source });
+    sizes.set(name, (sizes.get(name) ?? 0) + update.length);
+  }
 
   async function appendUntilStored(name: string, update: Uint8Array): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await store.appendUpdate(name, update);
-        sizes.set(name, (sizes.get(name) ?? 0) + update.length);
+        await append(name, update, "server");
         return;
       } catch (err) {
         logger.error({ err, doc: name, attempt }, "storing a server-side change failed; retrying");
@@ -59,8 +67,7 @@ export function createPersistence(store: DocumentStore, logger: Logger, maxDocum
         logger.warn({ doc: documentName, limit: maxDocumentBytes }, "document size limit reached; update refused");
         throw refusal("document size limit reached", 4413);
       }
-      await store.appendUpdate(documentName, update);
-      sizes.set(documentName, (sizes.get(documentName) ?? 0) + update.length);
+      await append(documentName, update, "client");
     },
 
     async onChange({ documentName, update, transactionOrigin }) {

@@ -108,3 +108,26 @@ describe("HTTP API (DESIGN.md §3)", () => {
     expect(missing.body.error.code).toBe("not_found");
   });
 });
+
+describe("operations", () => {
+  it("OPS-2 /metrics speaks Prometheus and counts connections, documents and stored updates", async () => {
+    const { owner, docName } = await workspaceWithConversation(t.url);
+    const { connect } = await import("../support/server");
+    const peer = connect(t.wsUrl, docName, owner.token);
+    await peer.synced;
+    const before = await api(t.url, "/metrics");
+    const count = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+    expect(before.headers.get("content-type")).toMatch(/text\/plain/);
+    expect(count(before.body, "junokit_websocket_connections")).toBeGreaterThanOrEqual(1);
+    expect(count(before.body, "junokit_documents_loaded")).toBeGreaterThanOrEqual(1);
+    const clientUpdates = (text: string) => Number(/^junokit_document_updates_total\{source="client"\} (\S+)$/m.exec(text)?.[1] ?? 0);
+    const { appendMessage } = await import("@junokit/doc-model");
+    appendMessage(peer.doc, { id: "m-metrics", role: "user", authorId: owner.user.id, authorName: "O", createdAt: Date.now(), text: "count me" });
+    await peer.acknowledged();
+    const after = await api(t.url, "/metrics");
+    expect(clientUpdates(after.body)).toBe(clientUpdates(before.body) + 1);
+    expect(after.body).toMatch(/^junokit_store_append_seconds_count \d+/m);
+    expect(after.body).toMatch(/^junokit_process_resident_memory_bytes \d+/m);
+    peer.destroy();
+  });
+});
