@@ -97,7 +97,7 @@ describe("two people in one conversation (APP-E2E-1)", () => {
   it("creates a conversation that appears live in both sidebars", async () => {
     const { page } = ann;
     await page.getByRole("button", { name: "+ New conversation" }).click();
-    await page.getByLabel("Title").fill("Launch plan");
+    await page.getByLabel("Title", { exact: true }).fill("Launch plan");
     await page.getByLabel(/QA/).check();
     await page.getByRole("button", { name: "Create conversation" }).click();
     await page.waitForURL(/#\/w\/[\w-]+\/c\/[\w-]+$/);
@@ -106,6 +106,8 @@ describe("two people in one conversation (APP-E2E-1)", () => {
     expect(docName).toMatch(/^ws\/[\w-]+\/conv\/[\w-]+$/);
     await page.locator(".conv", { hasText: "Launch plan" }).waitFor();
     await expect.poll(() => page.locator(".persona-select").inputValue()).toBe("qa");
+    // This conversation is about people; the AI peer (if the server runs one) stays out.
+    await page.getByLabel("When the AI answers").selectOption("off");
 
     // Bob follows the link: the app learns of his new membership and opens it.
     await bob.page.goto(conversationUrl);
@@ -142,6 +144,37 @@ describe("two people in one conversation (APP-E2E-1)", () => {
     await title.press("Enter");
     await bob.page.locator(".conv__title", { hasText: "Launch plan v2" }).waitFor();
     await expect.poll(() => bob.page.getByLabel(/Conversation title/).inputValue()).toBe("Launch plan v2");
+  });
+});
+
+describe("unread dots and offline work (APP-E2E-5)", () => {
+  it("marks a conversation with news as unread until it is opened", async () => {
+    await ann.page.getByRole("button", { name: "+ New conversation" }).click();
+    await ann.page.getByLabel("Title", { exact: true }).fill("Retro");
+    await ann.page.getByRole("button", { name: "Create conversation" }).click();
+    await ann.page.locator('.conversation[data-synced="true"]', { hasText: "Start the conversation" }).waitFor();
+    await send(ann.page, "retro note");
+    const retro = bob.page.locator(".conv", { hasText: "Retro" });
+    await bob.page.locator(".conv.conv--unread", { hasText: "Retro" }).waitFor();
+    expect(await bob.page.locator(".conv.conv--unread", { hasText: "Launch plan" }).count()).toBe(0);
+    await retro.click();
+    await messageWith(bob.page, "retro note").waitFor();
+    await expect.poll(() => retro.getAttribute("class")).not.toContain("conv--unread");
+    for (const person of [ann, bob]) {
+      await person.page.goto(conversationUrl);
+      await person.page.locator('.conversation[data-synced="true"]').waitFor();
+    }
+  });
+
+  it("says when it is offline, keeps what was written, and delivers it on reconnect", async () => {
+    await ann.context.setOffline(true);
+    await ann.page.locator('[data-connection="offline"]').waitFor();
+    await ann.page.getByText(/This device is offline/).waitFor();
+    await send(ann.page, "written while offline");
+    await messageWith(ann.page, "written while offline").waitFor();
+    await ann.context.setOffline(false);
+    await ann.page.locator('[data-connection="live"]').waitFor();
+    await messageWith(bob.page, "written while offline").waitFor();
   });
 });
 

@@ -66,9 +66,20 @@ export function createConnection(options: ConnectionOptions) {
     socketStatus = s;
     updateStatus();
   };
+  // The browser knows about lost networks before a WebSocket does: drop the socket at once
+  // when offline and reconnect as soon as the network is back, instead of waiting for a
+  // timeout or the backoff. Reconnecting re-syncs every document, sending offline edits.
+  const onOffline = () => {
+    socket.disconnect();
+    updateStatus();
+  };
+  const onOnline = () => {
+    updateStatus();
+    void socket.connect().catch(() => undefined);
+  };
   socket.on("status", onSocketStatus);
-  window.addEventListener("online", updateStatus);
-  window.addEventListener("offline", updateStatus);
+  window.addEventListener("online", onOnline);
+  window.addEventListener("offline", onOffline);
   updateStatus();
 
   function open(name: string): DocumentHandle {
@@ -158,8 +169,8 @@ export function createConnection(options: ConnectionOptions) {
       }
       entries.clear();
       socket.off("status", onSocketStatus);
-      window.removeEventListener("online", updateStatus);
-      window.removeEventListener("offline", updateStatus);
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
       socket.destroy();
     },
   };
