@@ -7,6 +7,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
+import { createAiPeer, createAiProvider, createMemoryPromptLimits } from "./ai";
 import { createAccounts, createTokenIssuer, loadJwtSecret } from "./auth";
 import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
@@ -46,11 +47,20 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   const accounts = createAccounts(store, tokens);
+  const aiPeer = createAiPeer({
+    provider: createAiProvider(config.ai, logger),
+    claims: store,
+    limits: createMemoryPromptLimits(config.ai.limits),
+    logger,
+    deadlines: config.ai.deadlines,
+    contextTokens: config.ai.contextTokens,
+    instanceId,
+  });
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: cluster ? [cluster.extension] : [],
+    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension],
   });
   const workspaces = createWorkspaces(store, collab.writer);
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
@@ -75,6 +85,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     close: () =>
       (closing ??= (async () => {
         server.close();
+        await aiPeer.close();
         await collab.close();
         server.closeAllConnections();
         await store.close();

@@ -32,9 +32,23 @@ export interface Message {
   reasoning?: string;
   error?: string;
   stop?: boolean;
+  /** Assistant only: the earlier reply this one regenerates (SPEC AI-9). */
+  retryOf?: string;
+  /** User only: the earlier message of the same author this one replaces (SPEC AI-10). */
+  editOf?: string;
+  /** User only: the AI has accepted this prompt and will answer it (SPEC AI-7). */
+  pending?: boolean;
+  /** Assistant only: someone asked for another answer to the same message (SPEC AI-9). */
+  regenerate?: boolean;
+  /** Where the message stood in the AI's latest prompt (SPEC AI-12). */
+  context?: ContextState;
 }
 
-export type NewMessage = Omit<Message, "text" | "status" | "reasoning" | "stop"> & {
+/** In the AI's prompt verbatim, folded into the running summary, or left out. */
+export type ContextState = "in-context" | "summarized" | "dropped";
+export const CONTEXT_STATES: readonly ContextState[] = ["in-context", "summarized", "dropped"];
+
+export type NewMessage = Omit<Message, "text" | "status" | "reasoning" | "stop" | "pending" | "regenerate" | "context"> & {
   text?: string;
   status?: MessageStatus;
 };
@@ -90,6 +104,8 @@ export function appendMessage(doc: Y.Doc, message: NewMessage): MessageMap {
   if (message.replyTo !== undefined) map.set(KEY.replyTo, message.replyTo);
   if (message.model !== undefined) map.set(KEY.model, message.model);
   if (message.error !== undefined) map.set(KEY.error, message.error);
+  if (message.retryOf !== undefined) map.set(KEY.retryOf, message.retryOf);
+  if (message.editOf !== undefined) map.set(KEY.editOf, message.editOf);
   doc.transact(() => messageList(doc).push([map]));
   return map;
 }
@@ -108,11 +124,17 @@ export function readMessage(map: MessageMap): Message {
     replyTo: map.get(KEY.replyTo),
     model: map.get(KEY.model),
     error: map.get(KEY.error),
+    retryOf: map.get(KEY.retryOf),
+    editOf: map.get(KEY.editOf),
   };
   for (const [k, v] of Object.entries(optional)) if (typeof v === "string") (message as unknown as Record<string, unknown>)[k] = v;
   const reasoning = map.get(KEY.reasoning);
   if (reasoning instanceof Y.Text) message.reasoning = reasoning.toString();
   if (map.get(KEY.stop) === true) message.stop = true;
+  if (map.get(KEY.pending) === true) message.pending = true;
+  if (map.get(KEY.regenerate) === true) message.regenerate = true;
+  const context = map.get(KEY.context);
+  if (CONTEXT_STATES.includes(context as ContextState)) message.context = context as ContextState;
   return message;
 }
 

@@ -6,6 +6,7 @@ export * from "./workspace-index";
 export * from "./inbox";
 export * from "./awareness";
 export * from "./personas";
+export * from "./ai";
 export * from "./notes";
 export * from "./message-events";
 export * from "./mentions";

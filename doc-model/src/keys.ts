@@ -22,4 +22,11 @@ export const KEY = {
   conversations: "conversations",
   items: "items",
   read: "read",
+  // The AI peer (SPEC AI-*): queue, regenerate, edit-and-resend and the context ledger.
+  pending: "pending",
+  regenerate: "regenerate",
+  retryOf: "retryOf",
+  editOf: "editOf",
+  context: "context",
+  summary: "summary",
 } as const;

@@ -31,6 +31,16 @@ const schema = z.object({
   MAX_UNAUTHENTICATED_CONNECTIONS: withDefault(z.coerce.number().int().min(1), 1000),
   TOKEN_TTL_HOURS: withDefault(z.coerce.number().positive(), 24 * 30),
   APP_DIST: optionalString,
+  // The AI peer's limits (SPEC AI-*): deadlines, retries, prompt budget, prompts per minute.
+  AI_MAX_TOKENS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).optional()),
+  AI_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), 2),
+  AI_RETRY_DELAY_MS: withDefault(z.coerce.number().int().min(0), 1000),
+  AI_FIRST_TOKEN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(1), 60_000),
+  AI_IDLE_TIMEOUT_MS: withDefault(z.coerce.number().int().min(1), 30_000),
+  AI_MAX_REPLY_MS: withDefault(z.coerce.number().int().min(1), 300_000),
+  AI_CONTEXT_TOKENS: withDefault(z.coerce.number().int().min(500), 8000),
+  AI_PROMPTS_PER_USER_PER_MINUTE: withDefault(z.coerce.number().int().min(1), 20),
+  AI_PROMPTS_PER_WORKSPACE_PER_MINUTE: withDefault(z.coerce.number().int().min(1), 120),
 });
 
 export interface Config {
@@ -38,7 +48,15 @@ export interface Config {
   host: string;
   dataDir: string;
   jwtSecret: string | undefined;
-  ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; modelPath: string | undefined; threads: number };
+  ai: {
+    baseUrl: string | undefined; apiKey: string | undefined; model: string; modelPath: string | undefined; threads: number;
+    maxTokens: number | undefined;
+    retries: number;
+    retryDelayMs: number;
+    deadlines: { firstTokenMs: number; idleMs: number; totalMs: number };
+    contextTokens: number;
+    limits: { perUserPerMinute: number; perWorkspacePerMinute: number };
+  };
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
   /** The PostgreSQL schema JunoKit's tables live in. */
@@ -84,7 +102,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     jwtSecret: e.JWT_SECRET,
-    ai: { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL, modelPath: e.AI_MODEL_PATH, threads: e.AI_THREADS },
+    ai: {
+      baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL, modelPath: e.AI_MODEL_PATH, threads: e.AI_THREADS,
+      maxTokens: e.AI_MAX_TOKENS,
+      retries: e.AI_RETRIES,
+      retryDelayMs: e.AI_RETRY_DELAY_MS,
+      deadlines: { firstTokenMs: e.AI_FIRST_TOKEN_TIMEOUT_MS, idleMs: e.AI_IDLE_TIMEOUT_MS, totalMs: e.AI_MAX_REPLY_MS },
+      contextTokens: e.AI_CONTEXT_TOKENS,
+      limits: { perUserPerMinute: e.AI_PROMPTS_PER_USER_PER_MINUTE, perWorkspacePerMinute: e.AI_PROMPTS_PER_WORKSPACE_PER_MINUTE },
+    },
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,

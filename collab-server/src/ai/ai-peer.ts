@@ -1,0 +1,85 @@
+import type { Extension } from "@hocuspocus/server";
+import { parseDocName } from "@junokit/doc-model";
+import { countTokens } from "gpt-tokenizer/encoding/cl100k_base";
+import { nanoid } from "nanoid";
+import type { CollabContext } from "../collab";
+import type { Logger } from "../log";
+import type { ClaimStore } from "../storage";
+import { ConversationPeer, type PeerDeps, type ReplyReport } from "./conversation-peer";
+import type { Deadlines } from "./deadlines";
+import type { PromptLimits } from "./limits";
+import type { AiProvider } from "./provider";
+
+export interface AiPeerOptions {
+  provider: AiProvider;
+  /** The exactly-once seam: each prompt is claimed here before it is answered. */
+  claims: ClaimStore;
+  limits: PromptLimits;
+  logger: Logger;
+  deadlines: Deadlines;
+  /** Input tokens a prompt may use (SPEC AI-12). */
+  contextTokens: number;
+  /** At most one document update per this many ms while a reply streams (default 33). */
+  writeIntervalMs?: number;
+  /** Names this process as the owner of its claims (default: random per start). */
+  instanceId?: string;
+  onReply?: (report: ReplyReport) => void;
+}
+
+/**
+ * The AI as a server-side peer of every loaded conversation (DESIGN.md §5): a Hocuspocus
+ * extension the composition root passes to the collab layer.
+ */
+export function createAiPeer(options: AiPeerOptions) {
+  const logger = options.logger.child({ component: "ai" });
+  const conversations = new Map<string, ConversationPeer>();
+  let closing = false;
+  const shared: Omit<PeerDeps, "instance"> = {
+    provider: options.provider,
+    claims: options.claims,
+    limits: options.limits,
+    logger,
+    deadlines: options.deadlines,
+    contextTokens: options.contextTokens,
+    writeIntervalMs: options.writeIntervalMs ?? 33,
+    instanceId: options.instanceId ?? nanoid(12),
+    // cl100k is a close enough count for today's models; the budget keeps a margin anyway.
+    countTokens: (text) => countTokens(text),
+    isClosing: () => closing,
+    activeReplies: new Set(),
+    ...(options.onReply ? { onReply: options.onReply } : {}),
+  };
+
+  const extension: Extension<CollabContext> = {
+    extensionName: "junokit-ai-peer",
+    async afterLoadDocument({ document, documentName, instance }) {
+      const address = parseDocName(documentName);
+      if (address?.kind !== "conversation") return;
+      conversations.get(documentName)?.detach();
+      try {
+        conversations.set(documentName, new ConversationPeer(document, documentName, address.workspaceId, { ...shared, instance }));
+      } catch (err) {
+        // A conversation the bot cannot read must still open for people.
+        logger.error({ err, doc: documentName }, "the AI peer could not join a conversation");
+      }
+    },
+    async afterUnloadDocument({ documentName }) {
+      const peer = conversations.get(documentName);
+      if (!peer?.doc.isDestroyed) return;
+      peer.detach();
+      conversations.delete(documentName);
+    },
+  };
+
+  return {
+    extension,
+    describe: () => options.provider.describe(),
+    /** Ends replies in flight (marked interrupted), keeps queued prompts for the next start. */
+    async close(): Promise<void> {
+      closing = true;
+      await Promise.all([...conversations.values()].map((peer) => peer.shutdown()));
+    },
+  };
+}
+
+export type AiPeer = ReturnType<typeof createAiPeer>;

@@ -1,0 +1,395 @@
+import type { DirectConnection, Document, Hocuspocus } from "@hocuspocus/server";
+import {
+  appendMessage, builtInPersona, findMessage, isStopRequested, mentionsAi, messageId, messageList, metaMap,
+  observeAiRequests, readMessage, readMeta, setContextState, setPending, setStatus, summaryText, clearStop,
+  AI_AUTHOR_ID, AWARENESS_AI, AWARENESS_TYPING, AWARENESS_USER,
+  type AiPresence, type MessageMap, type MessageStatus, type Persona, type QueueEntry,
+} from "@junokit/doc-model";
+import { nanoid } from "nanoid";
+import { personOf, SERVER_ORIGIN } from "../collab";
+import type { Logger } from "../log";
+import type { ClaimStore } from "../storage";
+import { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "./deadlines";
+import type { PromptLimits } from "./limits";
+import { planPrompt, type PromptPlan } from "./prompt";
+import { AiFailure, type AiProvider } from "./provider";
+import { ReplyWriter } from "./reply-writer";
+
+export const INTERRUPTED_ON_RESTART = "Interrupted: the server stopped while writing this reply. Use Retry to ask again.";
+export const INTERRUPTED_ON_SHUTDOWN = "Interrupted: the server shut down while writing this reply. Use Retry to ask again.";
+
+/** What every conversation's peer shares within one process. */
+export interface PeerDeps {
+  instance: Hocuspocus;
+  provider: AiProvider;
+  claims: ClaimStore;
+  limits: PromptLimits;
+  logger: Logger;
+  deadlines: Deadlines;
+  contextTokens: number;
+  writeIntervalMs: number;
+  instanceId: string;
+  countTokens: (text: string) => number;
+  isClosing(): boolean;
+  /** Replies this process is writing right now, by message id (never marked interrupted). */
+  activeReplies: Set<string>;
+  /** Called after every finished reply (tests and the benchmark read it). */
+  onReply?(report: ReplyReport): void;
+}
+
+export interface ReplyReport {
+  docName: string;
+  replyId: string;
+  replyTo: string;
+  status: MessageStatus;
+  error?: string;
+  writes: number;
+  chars: number;
+  ms: number;
+}
+
+interface Job {
+  kind: "reply" | "regenerate";
+  /** The person's message being answered. */
+  messageId: string;
+  /** Regenerate: the reply someone asked to redo. */
+  previousId?: string;
+  requester: { id: string; name: string };
+  /** Resolves null when the rate limits allow it, else the refusal to show. */
+  admitted: Promise<string | null>;
+  refused: boolean;
+  started: boolean;
+}
+
+/**
+ * The AI peer of one loaded conversation (SPEC AI-*): it notices prompts, queues them,
+ * answers one at a time, shows itself in awareness, and holds the document open (a direct
+ * connection) while it has work, so every write lands in the live, persisted document.
+ */
+export class ConversationPeer {
+  private readonly queue: Job[] = [];
+  private current: { replyId: string; controller: AbortController } | undefined;
+  private typing = false;
+  private holding: Promise<DirectConnection | null> | undefined;
+  private pumping: Promise<void> | undefined;
+  private detached = false;
+  private readonly unobserve: () => void;
+  private readonly log: Logger;
+
+  constructor(
+    readonly doc: Document,
+    readonly name: string,
+    private readonly workspaceId: string,
+    private readonly deps: PeerDeps,
+  ) {
+    this.log = deps.logger.child({ doc: name });
+    const stopRequests = observeAiRequests(doc, {
+      onNew: (map, origin) => this.onNew(map, origin),
+      onStop: (map, origin) => this.onStop(map, origin),
+      onRegenerate: (map, origin) => this.onRegenerate(map, origin),
+    });
+    const onMeta = () => this.publish();
+    metaMap(doc).observe(onMeta);
+    this.unobserve = () => {
+      stopRequests();
+      metaMap(doc).unobserve(onMeta);
+    };
+    this.recover();
+    this.publish();
+  }
+
+  /** The document was unloaded: forget it (nothing is running, it was held while busy). */
+  detach(): void {
+    this.detached = true;
+    this.unobserve();
+    this.current?.controller.abort(new ReplyEnd("shutdown", INTERRUPTED_ON_SHUTDOWN));
+  }
+
+  /** Ends the reply being written (shutdown) and resolves once the peer has let go of the document. */
+  async shutdown(): Promise<void> {
+    this.current?.controller.abort(new ReplyEnd("shutdown", INTERRUPTED_ON_SHUTDOWN));
+    await this.pumping;
+    await this.release();
+  }
+
+  // --- requests from the document -------------------------------------------------------
+
+  private onNew(map: MessageMap, origin: unknown): void {
+    const person = personOf(origin);
+    // Only people prompt; the server's own writes and other instances' relays do not.
+    if (!person || this.deps.isClosing()) return;
+    const message = readMessage(map);
+    const mode = readMeta(this.doc).ai;
+    if (mode === "off" || (mode === "mention" && !mentionsAi(message.text))) return;
+    this.enqueue({ kind: "reply", messageId: message.id, requester: { id: person.id, name: person.displayName } }, true);
+  }
+
+  private onStop(map: MessageMap, origin: unknown): void {
+    const id = messageId(map);
+    if (this.current?.replyId === id) {
+      this.current.controller.abort(new ReplyEnd("stop", "stopped"));
+      return;
+    }
+    const message = readMessage(map);
+    if (message.role !== "user" || message.authorId === AI_AUTHOR_ID) return;
+    const person = personOf(origin);
+    if (!person) return;
+    // People cancel only their own queued prompt (SPEC AI-8); anyone else's stop is taken back.
+    if (person.id !== message.authorId) {
+      this.transact(() => clearStop(map));
+      this.log.warn({ userId: person.id, messageId: id }, "reverted a cancel of someone else's prompt");
+      return;
+    }
+    const index = this.queue.findIndex((job) => job.kind === "reply" && job.messageId === id && !job.started);
+    if (index < 0) return;
+    this.queue.splice(index, 1);
+    this.transact(() => setPending(map, false));
+    this.log.info({ messageId: id }, "queued prompt cancelled by its author");
+    this.publish();
+  }
+
+  private onRegenerate(map: MessageMap, origin: unknown): void {
+    const person = personOf(origin);
+    if (!person || this.deps.isClosing()) return;
+    const previous = readMessage(map);
+    if (previous.role !== "assistant" || !previous.replyTo) return;
+    this.enqueue(
+      { kind: "regenerate", messageId: previous.replyTo, previousId: previous.id, requester: { id: person.id, name: person.displayName } },
+      true,
+    );
+  }
+
+  /**
+   * After a crash: a reply left `streaming` is marked interrupted, never resumed or redone
+   * silently (SPEC AI-6); prompts that were queued (`pending`) and regenerations that never
+   * started are queued again, their claims still unspent.
+   */
+  private recover(): void {
+    const messages = messageList(this.doc).toArray().map((map) => ({ map, ...readMessage(map) }));
+    const retried = new Set(messages.map((m) => m.retryOf).filter(Boolean));
+    const interrupted = messages.filter(
+      (m) => m.role === "assistant" && m.authorId === AI_AUTHOR_ID && m.status === "streaming" && !this.deps.activeReplies.has(m.id),
+    );
+    if (interrupted.length > 0) {
+      this.transact(() => interrupted.forEach((m) => setStatus(m.map, "error", INTERRUPTED_ON_RESTART)));
+      this.log.warn({ replies: interrupted.map((m) => m.id) }, "marked replies cut by a restart as interrupted");
+    }
+    for (const m of messages) {
+      if (m.role === "user" && m.pending) {
+        this.enqueue({ kind: "reply", messageId: m.id, requester: { id: m.authorId, name: m.authorName } }, false);
+      } else if (m.role === "assistant" && m.regenerate && m.replyTo && !retried.has(m.id)) {
+        const asked = messages.find((q) => q.id === m.replyTo);
+        const requester = { id: asked?.authorId ?? "", name: asked?.authorName ?? "" };
+        this.enqueue({ kind: "regenerate", messageId: m.replyTo, previousId: m.id, requester }, false);
+      }
+    }
+  }
+
+  // --- the queue ---------------------------------------------------------------------------
+
+  private enqueue(request: Pick<Job, "kind" | "messageId" | "previousId" | "requester">, countIt: boolean): void {
+    const admitted = countIt
+      ? this.deps.limits.take(request.requester.id, this.workspaceId).catch((err: unknown) => {
+          this.log.error({ err }, "rate limit check failed; letting the prompt through");
+          return null;
+        })
+      : Promise.resolve(null);
+    const job: Job = { ...request, admitted, refused: false, started: false };
+    this.queue.push(job);
+    void this.hold();
+    void admitted.then((refusal) => {
+      job.refused = refusal !== null;
+      if (refusal === null && job.kind === "reply" && !job.started && this.queue.includes(job)) {
+        const map = findMessage(this.doc, job.messageId);
+        if (map) this.transact(() => setPending(map, true));
+      }
+      this.publish();
+    });
+    this.publish();
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.pumping || this.detached || this.deps.isClosing()) return;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
+      // A prompt that arrived while the last one was letting go of the document.
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.detached && !this.deps.isClosing()) {
+        const job = this.queue[0]!;
+        job.started = true;
+        this.publish();
+        try {
+          if (await this.hold()) await this.run(job);
+        } catch (err) {
+          this.log.error({ err, messageId: job.messageId }, "the AI peer failed on a prompt");
+        }
+        this.queue.shift();
+        this.publish();
+      }
+    } finally {
+      if (this.queue.length === 0 || this.detached) await this.release();
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const refusal = await job.admitted;
+    let target = findMessage(this.doc, job.messageId);
+    if (!target) return;
+    if (job.kind === "reply" && (isStopRequested(target) || !readMessage(target).text.trim())) {
+      this.transact(() => setPending(target!, false));
+      return;
+    }
+    const key = job.kind === "reply" ? `reply:${this.name}:${job.messageId}` : `regenerate:${this.name}:${job.previousId}`;
+    // Exactly once (SPEC AI-6): the claim goes through the store, not this process's memory.
+    if (!(await this.deps.claims.claimOnce(key, this.deps.instanceId))) {
+      target = findMessage(this.doc, job.messageId);
+      if (target) this.transact(() => setPending(target!, false));
+      this.log.info({ key }, "prompt already claimed; not answering it again");
+      return;
+    }
+    target = findMessage(this.doc, job.messageId);
+    if (!target || this.detached) return;
+
+    const persona = this.persona();
+    const model = this.deps.provider.describe().model;
+    const reply = (status: MessageStatus, error?: string) =>
+      appendMessage(this.doc, {
+        id: nanoid(16), role: "assistant", authorId: AI_AUTHOR_ID, authorName: persona.name, createdAt: Date.now(),
+        text: "", status, replyTo: job.messageId, model,
+        ...(job.previousId ? { retryOf: job.previousId } : {}),
+        ...(error !== undefined ? { error } : {}),
+      });
+    if (refusal) {
+      this.transact(() => {
+        setPending(target!, false);
+        reply("error", refusal);
+      });
+      this.log.info({ messageId: job.messageId, userId: job.requester.id }, "prompt refused by a rate limit");
+      return;
+    }
+    const plan = planPrompt(this.doc, target, { persona, budgetTokens: this.deps.contextTokens, countTokens: this.deps.countTokens });
+    let map!: MessageMap;
+    this.transact(() => {
+      setPending(target!, false);
+      map = reply("streaming");
+      for (const [message, state] of plan.ledger) setContextState(message, state);
+      if (plan.fold.length > 0) {
+        const summary = summaryText(this.doc);
+        const separator = summary.length > 0 && !summary.toString().endsWith("\n") ? "\n" : "";
+        summary.insert(summary.length, separator + plan.fold.join("\n"));
+      }
+    });
+    await this.stream(map, plan, job);
+  }
+
+  /** Streams one reply to its end: done, stopped, or an error in words (SPEC AI-4, AI-5). */
+  private async stream(reply: MessageMap, plan: PromptPlan, job: Job): Promise<void> {
+    const replyId = messageId(reply);
+    const controller = new AbortController();
+    this.current = { replyId, controller };
+    this.deps.activeReplies.add(replyId);
+    const writer = new ReplyWriter(this.doc, reply, this.deps.writeIntervalMs);
+    const started = performance.now();
+    this.setTyping(true);
+    let status: MessageStatus = "done";
+    let error: string | undefined;
+    try {
+      if (isStopRequested(reply)) controller.abort(new ReplyEnd("stop", "stopped"));
+      const source = this.deps.provider.stream({ messages: plan.messages, signal: controller.signal });
+      for await (const delta of withDeadlines(source, controller, this.deps.deadlines)) writer.push(delta);
+    } catch (err) {
+      if (!endReasonOf(controller.signal)) {
+        status = "error";
+        error = err instanceof AiFailure ? err.message : "The AI peer failed unexpectedly; the server log has the details.";
+        if (!(err instanceof AiFailure)) this.log.error({ err, replyId }, "unexpected failure while streaming a reply");
+      }
+    }
+    const end = endReasonOf(controller.signal);
+    if (end) {
+      status = end.reason === "stop" ? "stopped" : "error";
+      error = end.reason === "stop" ? undefined : end.message;
+    }
+    if (!this.detached) writer.finish(status, error);
+    this.current = undefined;
+    this.deps.activeReplies.delete(replyId);
+    this.setTyping(false);
+    const report: ReplyReport = {
+      docName: this.name, replyId, replyTo: job.messageId, status, writes: writer.writes, chars: writer.chars,
+      ms: Math.round(performance.now() - started), ...(error ? { error } : {}),
+    };
+    this.log.info({ replyId, replyTo: job.messageId, status, writes: report.writes, chars: report.chars, ms: report.ms, error }, "AI reply finished");
+    this.deps.onReply?.(report);
+  }
+
+  // --- document access ---------------------------------------------------------------------
+
+  /** Keeps the document loaded while there is work; false if it was replaced meanwhile. */
+  private async hold(): Promise<boolean> {
+    this.holding ??= this.deps.instance.openDirectConnection(this.name, { server: true }).then(
+      (connection) => {
+        if (connection.document === this.doc) return connection;
+        void connection.disconnect();
+        return null;
+      },
+      (err: unknown) => {
+        this.log.error({ err }, "could not hold the conversation open");
+        return null;
+      },
+    );
+    const held = (await this.holding) !== null;
+    if (!held) this.holding = undefined;
+    return held;
+  }
+
+  private async release(): Promise<void> {
+    const holding = this.holding;
+    this.holding = undefined;
+    const connection = await holding;
+    await connection?.disconnect();
+  }
+
+  private transact(fn: () => void): void {
+    if (!this.detached) this.doc.transact(fn, SERVER_ORIGIN);
+  }
+
+  private persona(): Persona {
+    return builtInPersona(readMeta(this.doc).persona) ?? builtInPersona("dev")!;
+  }
+
+  private setTyping(typing: boolean): void {
+    this.typing = typing;
+    this.publish();
+  }
+
+  /** The AI's awareness (SPEC AI-2): who it is, whether it is typing, its model and its queue. */
+  private publish(): void {
+    if (this.detached) return;
+    const persona = this.persona();
+    const description = this.deps.provider.describe();
+    const queue: QueueEntry[] = this.queue
+      .filter((job) => !job.refused)
+      .map((job) => ({
+        messageId: job.messageId,
+        authorId: job.requester.id,
+        authorName: job.requester.name,
+        state: job.started ? "answering" : "queued",
+      }));
+    const ai: AiPresence = {
+      model: description.model,
+      available: description.available,
+      ...(description.notice ? { notice: description.notice } : {}),
+      queue,
+    };
+    this.doc.awareness.setLocalState({
+      [AWARENESS_USER]: { id: AI_AUTHOR_ID, name: persona.name, color: persona.color, kind: "ai" },
+      [AWARENESS_TYPING]: this.typing,
+      [AWARENESS_AI]: ai,
+    });
+  }
+}
