@@ -7,14 +7,13 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
-import { createAiPeer, createAiProvider, createMemoryPromptLimits } from "./ai";
 import { createAccounts, createTokenIssuer, loadJwtSecret } from "./auth";
 import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
 import { createHttp } from "./http";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics";
-import { joinCluster, redactUrl, type ClusterLink } from "./cluster";
+import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createWorkspaces } from "./workspaces";
 
@@ -46,21 +45,12 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     throw error;
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
-  const accounts = createAccounts(store, tokens);
-  const aiPeer = createAiPeer({
-    provider: createAiProvider(config.ai, logger),
-    claims: store,
-    limits: createMemoryPromptLimits(config.ai.limits),
-    logger,
-    deadlines: config.ai.deadlines,
-    contextTokens: config.ai.contextTokens,
-    instanceId,
-  });
+  const accounts = createAccounts(store, tokens, limiterFactory(cluster?.redis));
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension],
+    extensions: cluster ? [cluster.extension] : [],
   });
   const workspaces = createWorkspaces(store, collab.writer);
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
@@ -85,7 +75,6 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     close: () =>
       (closing ??= (async () => {
         server.close();
-        await aiPeer.close();
         await collab.close();
         server.closeAllConnections();
         await store.close();

@@ -1,5 +1,6 @@
 import { nanoid } from "nanoid";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
+import type { LimiterFactory } from "../cluster";
 import { z } from "zod";
 import type { AccountStore, UserRecord } from "../storage";
 import { hashPassword, verifyPassword } from "./passwords";
@@ -34,8 +35,8 @@ export function publicUser(u: UserRecord): PublicUser {
 // Failed logins per username and per client: 10 in 15 minutes, then a cool-down.
 const FAILED_LOGIN_LIMIT = { points: 10, duration: 15 * 60 };
 
-export function createAccounts(store: AccountStore, tokens: TokenIssuer): Accounts {
-  const failures = new RateLimiterMemory(FAILED_LOGIN_LIMIT);
+export function createAccounts(store: AccountStore, tokens: TokenIssuer, limiter: LimiterFactory): Accounts {
+  const failures = limiter({ keyPrefix: "login-failures", ...FAILED_LOGIN_LIMIT });
   const blocked = async (keys: string[]) => {
     for (const key of keys) {
       const res = await failures.get(key);
