@@ -14,6 +14,7 @@ import { createHttp } from "./http";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics";
 import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
+import { createDocumentSource, createMiniSearchIndex, createSearchService, searchRoutes, type SearchService } from "./search";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createWorkspaces } from "./workspaces";
 
@@ -22,6 +23,7 @@ export interface JunoServer {
   port: number;
   store: Store;
   collab: Collab;
+  search: SearchService;
   /** Stops accepting, closes sockets, waits until every change is on disk, closes the store. */
   close(): Promise<void>;
 }
@@ -46,21 +48,28 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   const accounts = createAccounts(store, tokens, limiterFactory(cluster?.redis));
+  // Search reads documents this process has open straight from the collab layer (made below).
+  const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
+  const search = createSearchService({ store, index: createMiniSearchIndex(), documents, logger });
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: cluster ? [cluster.extension] : [],
+    extensions: [...(cluster ? [cluster.extension] : []), search.extension],
   });
   const workspaces = createWorkspaces(store, collab.writer);
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
-  const http = createHttp({ accounts, workspaces, store, logger, health, metrics, appDist: config.appDist });
+  const routes = [searchRoutes(search, workspaces)];
+  const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist });
 
   const server = createServer(getRequestListener(http.fetch));
   server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));
-  server.on("clientError", (err, socket) => {
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     logger.debug({ err }, "malformed HTTP request");
-    socket.destroy();
+    // Answer like Node does without this handler (e.g. a 100 KB search URL gets 431), then close.
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   const port = await listen(server, config.port, config.host);
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -72,6 +81,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     port,
     store,
     collab,
+    search,
     close: () =>
       (closing ??= (async () => {
         server.close();

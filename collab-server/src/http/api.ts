@@ -1,6 +1,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import { displayNameSchema, passwordSchema, usernameSchema, type Accounts, type PublicUser } from "../auth";
@@ -16,9 +17,18 @@ export interface ApiDeps {
   workspaces: Workspaces;
   store: Store;
   logger: Logger;
+  /** Further signed-in endpoints (search, export and import), mounted after authentication. */
+  routes?: ApiRoutes[];
 }
 
 type Env = { Variables: { user: PublicUser } };
+export type ApiEnv = Env;
+
+export interface ApiRoutes {
+  mount(api: Hono<Env>): void;
+  /** Requests that apply their own body limit (large uploads) instead of the default 1 MiB. */
+  ownBodyLimit?(c: Context): boolean;
+}
 
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a valid id");
 const schemas = {
@@ -47,12 +57,13 @@ function clientKey(c: Context): string {
   }
 }
 
-export function createApi({ accounts, workspaces, logger, health }: ApiDeps): Hono<Env> {
+export function createApi({ accounts, workspaces, logger, health, routes = [] }: ApiDeps): Hono<Env> {
   const api = new Hono<Env>();
   const registrations = new RateLimiterMemory({ points: 30, duration: 10 * 60 });
 
   api.onError(handleError(logger));
-  api.use(bodyLimit({ maxSize: 1024 * 1024, onError: (c) => errorResponse(c, new ApiError(413, "too_large", "the request body is over 1 MiB")) }));
+  const ownLimit = (c: Context) => routes.some((r) => r.ownBodyLimit?.(c) ?? false);
+  api.use(except(ownLimit, bodyLimit({ maxSize: 1024 * 1024, onError: (c) => errorResponse(c, new ApiError(413, "too_large", "the request body is over 1 MiB")) })));
 
   api.get("/health", async (c) => {
     const results = await Promise.all(Object.entries(health).map(async ([name, check]) => {
@@ -124,6 +135,8 @@ export function createApi({ accounts, workspaces, logger, health }: ApiDeps): Ho
   api.get("/workspaces/:wid/conversations", async (c) =>
     c.json(await workspaces.listConversations(c.var.user, idParam.parse(c.req.param("wid")))),
   );
+
+  for (const r of routes) r.mount(api);
 
   // Mounted under /api, so the parent's not-found handler would answer in plain text.
   api.all("*", (c) => errorResponse(c, new ApiError(404, "not_found", `no API endpoint ${c.req.method} ${c.req.path}`)));
