@@ -1,0 +1,45 @@
+// How busy the whole machine is (from /proc/stat), so runs disturbed by other work on this
+// shared 2-core box can be told apart from quiet ones.
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+export interface MachineSample {
+  at: number;
+  busyMs: number;
+}
+
+export function sampleMachine(): MachineSample {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return { at: Date.now(), busyMs: (user + nice + system + irq + softirq + steal) * TICK_MS };
+  } catch {
+    return { at: Date.now(), busyMs: Number.NaN };
+  }
+}
+
+/** Share of all cores busy between two samples, minus the CPU the bench's own processes used. */
+export function foreignLoad(from: MachineSample, to: MachineSample, ownCpuMs: number): number {
+  const wall = (to.at - from.at) * cpus().length;
+  return wall > 0 ? Math.max(0, (to.busyMs - from.busyMs - ownCpuMs) / wall) : Number.NaN;
+}
+
+/** Waits (bounded) for a window in which the machine is mostly idle; returns the load seen. */
+export async function waitForQuiet(maxWaitMs: number, threshold = 0.25, windowMs = 500): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
+  let load = Number.NaN;
+  while (Date.now() < deadline) {
+    const from = sampleMachine();
+    await new Promise((r) => setTimeout(r, windowMs));
+    load = foreignLoad(from, sampleMachine(), 0);
+    if (!(load > threshold)) return load;
+  }
+  return load;
+}
+
+export function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

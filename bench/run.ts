@@ -1,0 +1,32 @@
+// `npm run bench`: runs the suite, prints the table and the goals on stdout, progress on
+// stderr, and writes bench/results/latest.json. BENCH_QUICK=1 for a fast smoke-sized run;
+// BENCH_PROFILE=1 writes V8 CPU profiles of the servers to bench/results/profiles.
+import { fileURLToPath } from "node:url";
+import { writeResults } from "./results";
+import { buildReport, renderReport } from "./report";
+import { FULL, QUICK, runBench } from "./suite";
+
+const RESULTS_DIR = fileURLToPath(new URL("./results", import.meta.url));
+
+async function main(): Promise<void> {
+  const quick = process.env.BENCH_QUICK === "1";
+  const profile = process.env.BENCH_PROFILE === "1";
+  const began = Date.now();
+  const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`);
+  const results = await runBench({
+    sizes: quick ? QUICK : FULL,
+    mode: quick ? "quick" : "full",
+    progress,
+    ...(profile ? { profileDir: `${RESULTS_DIR}/profiles` } : {}),
+  });
+  const report = buildReport(results);
+  const file = await writeResults(`${RESULTS_DIR}/latest.json`, results, report);
+  process.stdout.write(`${renderReport(results, report)}\n`);
+  progress(`results written to ${file}`);
+  process.exitCode = results.errors.length > 0 ? 1 : 0;
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

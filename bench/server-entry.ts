@@ -1,0 +1,65 @@
+// One target server in its own process (`node --expose-gc --import tsx bench/server-entry.ts
+// <raw|bare|junokit>`), so its memory and CPU are read cleanly. Driven over IPC by targets.ts.
+// Each target's code is imported only in its own process.
+import type { Command, MemoryReading, Ready, Reply, Request, TargetKind } from "./protocol";
+
+export interface Target {
+  ready: Ready;
+  handle(command: Command): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+async function startTargetHere(kind: TargetKind): Promise<Target> {
+  if (kind === "raw") return (await import("./target-raw")).startRaw();
+  if (kind === "bare") return (await import("./target-bare")).startBare();
+  if (kind === "junokit") return (await import("./target-junokit")).startJunoKit();
+  throw new Error(`unknown target ${String(kind)}`);
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as TargetKind;
+  if (!process.send) throw new Error("server-entry must be started with an IPC channel");
+  const target = await startTargetHere(kind);
+  process.on("message", (request: Request) => void answer(target, request));
+  process.on("disconnect", () => void target.stop().finally(() => process.exit(0)));
+  process.send(target.ready);
+}
+
+async function answer(target: Target, request: Request): Promise<void> {
+  let reply: Reply;
+  try {
+    const value = request.cmd === "stop" ? await target.stop() : await common(request) ?? (await target.handle(request));
+    reply = { id: request.id, ok: true, value: value ?? null };
+  } catch (err) {
+    reply = { id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  process.send!(reply);
+  if (request.cmd === "stop") setImmediate(() => process.exit(0));
+}
+
+/** Commands every target answers the same way; undefined means "not one of them". */
+async function common(command: Command): Promise<unknown> {
+  if (command.cmd === "memory") return readMemory(command.gcs);
+  if (command.cmd === "cpu") {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
+  return undefined;
+}
+
+/** A reading after repeated forced GCs, so garbage does not count as memory in use. */
+async function readMemory(gcs: number): Promise<MemoryReading> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("start the target with --expose-gc");
+  for (let i = 0; i < gcs; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
