@@ -2,15 +2,16 @@
 // with one browser context per person (APP-E2E-1..4 in SPEC.md).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOpenAiSse, streamOf } from "../../collab-server/test/support/openai-sse";
 import { startTestServer, type TestServer } from "../../collab-server/test/support/server";
-import { launchBrowser, openPerson, screenshot, type Person } from "./support/browser";
-import { APP_DIST, ensureAppBuilt } from "./support/build";
-import type { Debug } from "./support/debug";
+import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, type Debug, type Person } from "./support";
 
 const run = Date.now().toString(36).slice(-5);
 const PASSWORD = "correct horse battery";
 
 let server: TestServer;
+// The only stand-in allowed: a local OpenAI-compatible endpoint for the AI peer.
+let llm: Awaited<ReturnType<typeof startOpenAiSse>>;
 let browser: Browser;
 let ann: Person;
 let bob: Person;
@@ -19,7 +20,9 @@ let docName = "";
 
 beforeAll(async () => {
   await ensureAppBuilt();
-  server = await startTestServer({ appDist: APP_DIST });
+  llm = await startOpenAiSse();
+  llm.otherwise({ steps: streamOf("Noted.") });
+  server = await startTestServer({ appDist: APP_DIST, env: { AI_BASE_URL: llm.baseUrl, AI_API_KEY: "sk-local", AI_MODEL: "test-model" } });
   browser = await launchBrowser();
   ann = await openPerson(browser, "ann");
   bob = await openPerson(browser, "bob");
@@ -28,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await llm?.close();
 });
 
 async function register(person: Person, username: string, displayName: string): Promise<void> {
@@ -178,6 +182,45 @@ describe("unread dots and offline work (APP-E2E-5)", () => {
   });
 });
 
+describe("the AI peer's replies stream in (APP-E2E-6, APP-CONV-2)", () => {
+  it("shows a streaming reply under the persona name with a caret and Stop, for everyone", async () => {
+    await ann.page.locator(".conv", { hasText: "Retro" }).click();
+    await ann.page.locator('.conversation[data-synced="true"]').waitFor();
+    const retroUrl = ann.page.url();
+    await bob.page.goto(retroUrl);
+    await bob.page.locator('.conversation[data-synced="true"]').waitFor();
+    // Bob saw the last message of the launch plan before leaving it: no unread dot there,
+    // also once the index has caught up with that message (APP-WS-1).
+    const launch = bob.page.locator(".conv", { hasText: "Launch plan v2" });
+    await launch.getByText(/written while offline/).waitFor();
+    expect(await launch.getAttribute("class")).not.toContain("conv--unread");
+
+    llm.when("gated-stream", { steps: [{ content: "Streaming" }, { content: " answer" }, { gate: "first" }, { content: " finished." }, { finish: "stop" }, { done: true }] });
+    await send(ann.page, "Dev, please answer: gated-stream");
+    for (const person of [ann, bob]) {
+      const streaming = person.page.locator('.group--ai .message[data-status="streaming"]', { hasText: "Streaming answer" });
+      await streaming.waitFor();
+      expect(await person.page.locator(".group--ai .group__name").last().textContent()).toBe("Dev");
+      await streaming.getByRole("button", { name: "Stop" }).waitFor();
+    }
+    await screenshot(bob.page, "06-ai-streaming");
+    llm.release("first");
+    await bob.page.locator('.group--ai .message[data-status="done"]', { hasText: "Streaming answer finished." }).waitFor();
+
+    llm.when("never-ending", { steps: [{ content: "Partial" }, { gate: "never" }] });
+    await send(bob.page, "And this one: never-ending");
+    const partial = ann.page.locator('.group--ai .message[data-status="streaming"]', { hasText: "Partial" });
+    await partial.getByRole("button", { name: "Stop" }).click();
+    await bob.page.locator('.group--ai .message[data-status="stopped"]', { hasText: "Partial" }).getByText("Stopped before the end.").waitFor();
+    llm.release("never");
+
+    for (const person of [ann, bob]) {
+      await person.page.goto(conversationUrl);
+      await person.page.locator('.conversation[data-synced="true"]').waitFor();
+    }
+  });
+});
+
 describe("malicious messages render inert (APP-E2E-2)", () => {
   it("fires no dialog, runs no script, keeps no javascript: link and loads no remote image", async () => {
     const imageUrl = `${server.url}/remote-image-${run}.png`;
@@ -213,7 +256,7 @@ describe("malicious messages render inert (APP-E2E-2)", () => {
   });
 });
 
-describe("viewers read but cannot post (APP-E2E-3)", () => {
+describe("viewers read but cannot post (APP-E2E-3, APP-VIEW-1)", () => {
   it("shows a viewer no composer, and the server drops what a viewer forces into the document", async () => {
     const carol = await openPerson(browser, "carol");
     try {

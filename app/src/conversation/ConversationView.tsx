@@ -4,6 +4,7 @@ import {
   appendMessage,
   builtInPersona,
   findMessage,
+  requestRegenerate,
   requestStop,
   writeMeta,
   type AiMode,
@@ -14,7 +15,7 @@ import { nanoid } from "nanoid";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
 import type { User } from "../api";
 import { useDocumentState, type DocumentHandle } from "../connection";
-import { announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
+import { aiQueueText, announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
 import { Composer } from "./Composer";
 import { groupMessages } from "./grouping";
 import { MessageGroupView } from "./MessageGroup";
@@ -28,6 +29,8 @@ interface Props {
   /** Shown in the header next to the conversation's own controls (connection, menu…). */
   headerStart: ReactNode;
   headerEnd: ReactNode;
+  /** Reports the conversation's last activity (as the index computes it) while it is on screen. */
+  onSeen?(updatedAt: number): void;
 }
 
 const AI_MODE_LABEL: Record<AiMode, string> = { auto: "AI answers every message", mention: "AI answers @ai only", off: "AI off" };
@@ -37,7 +40,7 @@ export function personaOf(id: string): Persona {
 }
 
 /** A conversation: header, messages, who is typing, and the composer. */
-export function ConversationView({ handle, user, canWrite, headerStart, headerEnd }: Props) {
+export function ConversationView({ handle, user, canWrite, headerStart, headerEnd, onSeen }: Props) {
   const snapshot = useConversation(handle.doc);
   const state = useDocumentState(handle);
   const awareness = handle.provider.awareness;
@@ -62,6 +65,12 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
   const meta = snapshot?.meta;
   const persona = personaOf(meta?.persona ?? "dev");
   const groups = useMemo(() => groupMessages(messages), [messages]);
+  // The same quantity as the index's updatedAt, so leaving right after a message arrives
+  // doesn't leave an unread dot behind when the index catches up.
+  const updatedAt = Math.max(meta?.createdAt ?? 0, messages.at(-1)?.createdAt ?? 0);
+  useEffect(() => {
+    if (updatedAt > 0) onSeen?.(updatedAt);
+  }, [onSeen, updatedAt]);
   const send = useCallback(
     (text: string) => {
       appendMessage(handle.doc, {
@@ -80,6 +89,14 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
     (id: string) => {
       const map = findMessage(handle.doc, id);
       if (map) requestStop(map);
+    },
+    [handle.doc],
+  );
+
+  const retry = useCallback(
+    (id: string) => {
+      const map = findMessage(handle.doc, id);
+      if (map) requestRegenerate(map);
     },
     [handle.doc],
   );
@@ -116,17 +133,23 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
         {meta && <MetaControls meta={meta} editable={writable} onChange={(patch) => writeMeta(handle.doc, patch)} />}
         {headerEnd}
       </header>
+      {presence.ai && !presence.ai.available && (
+        <div className="notice notice--warn" role="status">
+          {persona.name}, the AI, is not available: {presence.ai.notice ?? "the server has no AI endpoint configured."}
+        </div>
+      )}
       <MessageScroller count={messages.length} lastText={messages.at(-1)?.text ?? ""}>
         {loading ? (
           <p className="muted center">Loading messages…</p>
         ) : groups.length === 0 ? (
           <EmptyConversation persona={persona} canWrite={writable} onPick={(text) => setSuggestion({ text, at: Date.now() })} />
         ) : (
-          groups.map((g) => <MessageGroupView key={g.key} group={g} persona={persona} selfId={user.id} canStop={writable} onStop={stop} />)
+          groups.map((g) => <MessageGroupView key={g.key} group={g} persona={persona} selfId={user.id} canStop={writable} onStop={stop} onRetry={retry} />)
         )}
       </MessageScroller>
       <footer className="conversation__footer">
         <TypingLine typing={presence.typing} />
+        {aiQueueText(presence.ai, persona.name) && <p className="ai-queue">{aiQueueText(presence.ai, persona.name)}</p>}
         {writable ? (
           <Composer placeholder={`Message ${meta?.title ? `“${meta.title}”` : persona.name}`} onSend={send} typing={typing} suggestion={suggestion} />
         ) : (

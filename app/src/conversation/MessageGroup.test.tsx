@@ -17,13 +17,14 @@ function render(messages: Message[], canStop = true) {
   document.body.append(host);
   const root = createRoot(host);
   const stopped: string[] = [];
+  const retried: string[] = [];
   const [group] = groupMessages(messages);
-  act(() => root.render(<MessageGroupView group={group!} persona={qa} selfId="u-ann" canStop={canStop} onStop={(id) => stopped.push(id)} />));
+  act(() => root.render(<MessageGroupView group={group!} persona={qa} selfId="u-ann" canStop={canStop} onStop={(id) => stopped.push(id)} onRetry={(id) => retried.push(id)} />));
   cleanup = () => {
     act(() => root.unmount());
     host.remove();
   };
-  return { host, stopped };
+  return { host, stopped, retried };
 }
 
 const reply = (extra: Partial<Message>): Message => ({
@@ -58,9 +59,12 @@ describe("AI replies in the conversation (APP-CONV-2)", () => {
     expect([...host.querySelectorAll("button")].map((b) => b.textContent)).not.toContain("Stop");
   });
 
-  it("shows the error text of a failed reply", () => {
-    const { host } = render([reply({ status: "error", error: "The AI endpoint refused the key (401)." })]);
+  it("shows the error text of a failed reply and offers Retry", () => {
+    const { host, retried } = render([reply({ status: "error", error: "The AI endpoint refused the key (401)." })]);
     expect(host.querySelector('[role="alert"]')?.textContent).toContain("The AI endpoint refused the key (401).");
+    const retry = [...host.querySelectorAll("button")].find((b) => b.textContent === "Retry");
+    act(() => retry?.click());
+    expect(retried).toEqual(["r1"]);
   });
 
   it("shows a person's own name for people", () => {

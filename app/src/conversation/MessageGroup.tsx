@@ -11,10 +11,11 @@ interface Props {
   selfId: string;
   canStop: boolean;
   onStop(messageId: string): void;
+  onRetry(messageId: string): void;
 }
 
 /** One author's consecutive messages: face, name and time once, then each message. */
-export function MessageGroupView({ group, persona, selfId, canStop, onStop }: Props) {
+export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRetry }: Props) {
   const isAi = group.authorId === AI_AUTHOR_ID;
   const name = isAi ? persona.name : group.authorName || "Someone";
   return (
@@ -35,7 +36,7 @@ export function MessageGroupView({ group, persona, selfId, canStop, onStop }: Pr
             </time>
           </header>
           {group.messages.map((m) => (
-            <MessageView key={m.id} message={m} canStop={canStop} onStop={onStop} />
+            <MessageView key={m.id} message={m} canStop={canStop} onStop={onStop} onRetry={onRetry} />
           ))}
         </div>
       </article>
@@ -43,8 +44,22 @@ export function MessageGroupView({ group, persona, selfId, canStop, onStop }: Pr
   );
 }
 
-const MessageView = memo(function MessageView({ message, canStop, onStop }: { message: Message; canStop: boolean; onStop(id: string): void }) {
+interface MessageProps {
+  message: Message;
+  canStop: boolean;
+  onStop(id: string): void;
+  onRetry(id: string): void;
+}
+
+const MessageView = memo(function MessageView({ message, canStop, onStop, onRetry }: MessageProps) {
   const streaming = message.status === "streaming";
+  const isAi = message.authorId === AI_AUTHOR_ID;
+  const retry =
+    isAi && canStop && !streaming ? (
+      <button type="button" className="button button--small" onClick={() => onRetry(message.id)} disabled={message.regenerate}>
+        {message.regenerate ? "Asked for another answer…" : message.status === "done" ? "Regenerate" : "Retry"}
+      </button>
+    ) : null;
   return (
     <div className={`message message--${message.status}`} data-message-id={message.id} data-status={message.status}>
       {message.reasoning && (
@@ -73,9 +88,10 @@ const MessageView = memo(function MessageView({ message, canStop, onStop }: { me
       {message.status === "stopped" && <div className="message__note">Stopped before the end.</div>}
       {message.status === "error" && (
         <div className="message__error" role="alert">
-          <strong>The reply failed:</strong> {message.error || "no reason was given."} Send your message again to retry.
+          <strong>The reply failed:</strong> {message.error || "no reason was given."}
         </div>
       )}
+      {retry && <div className={`message__actions${message.status === "done" ? " message__actions--hover" : ""}`}>{retry}</div>}
     </div>
   );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { derivePresence, typingText, viewersByConversation } from "./derive";
+import { aiQueueText, derivePresence, typingText, viewersByConversation } from "./derive";
 
 const human = (id: string, name: string, typing = false, extra: Record<string, unknown> = {}) => ({
   user: { id, name, color: "#123456", kind: "human" },
@@ -77,5 +77,31 @@ describe("presence derivation (APP-PRES-1: one face per person, typing from any 
     expect(typingText([{ name: "bob" }, { name: "cat" }])).toBe("bob and cat are typing…");
     expect(typingText([{ name: "bob" }, { name: "cat" }, { name: "dan" }])).toBe("bob, cat and 1 other are typing…");
     expect(typingText([{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }])).toBe("a, b and 2 others are typing…");
+  });
+
+  it("reads the AI peer's queue and availability, and words the queue line", () => {
+    const states = new Map<number, unknown>([
+      [1, human("u-ann", "ann")],
+      [
+        2,
+        {
+          ...ai(true),
+          ai: {
+            model: "m",
+            available: true,
+            queue: [
+              { messageId: "a", authorId: "u-bob", authorName: "bob", state: "answering" },
+              { messageId: "b", authorId: "u-ann", authorName: "ann", state: "queued" },
+              { messageId: "c", authorId: "u-cat", authorName: "cat", state: "queued" },
+            ],
+          },
+        },
+      ],
+    ]);
+    const { ai: presence } = derivePresence(states, "u-ann");
+    expect(presence?.available).toBe(true);
+    expect(aiQueueText(presence, "Dev")).toBe("Dev is answering bob · 2 waiting");
+    expect(aiQueueText(null, "Dev")).toBeNull();
+    expect(derivePresence(new Map([[1, human("u-ann", "ann")]]), "u-ann").ai).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // Who is here and who is typing, derived from raw awareness states (DESIGN.md §4). One
 // person may have several tabs (several awareness clients): they count once, and are
 // typing if any of their tabs is.
-import { readPeer, type PeerUser } from "@junokit/doc-model";
+import { readAiPresence, readPeer, type AiPresence, type PeerUser } from "@junokit/doc-model";
 
 export interface PresentPeer extends PeerUser {
   typing: boolean;
@@ -15,6 +15,8 @@ export interface Presence {
   here: PresentPeer[];
   /** Everyone but yourself who is typing, in the same order. */
   typing: PresentPeer[];
+  /** What the AI peer says about itself (model, availability, its queue), when it is here. */
+  ai: AiPresence | null;
 }
 
 /**
@@ -26,9 +28,11 @@ export const AWARENESS_VIEWING = "viewing";
 
 export function derivePresence(states: ReadonlyMap<number, unknown>, selfUserId: string): Presence {
   const byUser = new Map<string, PresentPeer>();
+  let ai: AiPresence | null = null;
   for (const raw of states.values()) {
     const peer = readPeer(raw);
     if (!peer) continue;
+    if (peer.user.kind === "ai") ai ??= readAiPresence(raw);
     const viewing = (raw as Record<string, unknown>)[AWARENESS_VIEWING];
     const seen = byUser.get(peer.user.id);
     if (seen) {
@@ -44,7 +48,7 @@ export function derivePresence(states: ReadonlyMap<number, unknown>, selfUserId:
     });
   }
   const here = [...byUser.values()].sort(compare);
-  return { here, typing: here.filter((p) => p.typing && !p.self) };
+  return { here, typing: here.filter((p) => p.typing && !p.self), ai };
 }
 
 function compare(a: PresentPeer, b: PresentPeer): number {
@@ -70,4 +74,13 @@ export function viewersByConversation(here: readonly PresentPeer[]): Map<string,
     result.set(peer.viewing, [...(result.get(peer.viewing) ?? []), peer]);
   }
   return result;
+}
+
+/** The line above the composer about the AI's work: who it answers and how many wait. */
+export function aiQueueText(ai: AiPresence | null, aiName: string): string | null {
+  if (!ai || ai.queue.length === 0) return null;
+  const answering = ai.queue.find((e) => e.state === "answering");
+  const waiting = ai.queue.filter((e) => e.state === "queued").length;
+  const parts = [answering ? `${aiName} is answering ${answering.authorName || "someone"}` : null, waiting ? `${waiting} waiting` : null];
+  return parts.filter(Boolean).join(" · ") || null;
 }

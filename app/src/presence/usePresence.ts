@@ -2,7 +2,7 @@ import { useCallback, useRef, useSyncExternalStore } from "react";
 import type { Awareness } from "y-protocols/awareness";
 import { derivePresence, type Presence } from "./derive";
 
-const NOBODY: Presence = { here: [], typing: [] };
+const NOBODY: Presence = { here: [], typing: [], ai: null };
 
 /** Live presence of one document's awareness. */
 export function usePresence(awareness: Awareness | null | undefined, selfUserId: string): Presence {

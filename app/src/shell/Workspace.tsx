@@ -88,6 +88,13 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
     if (conversationId && openUpdatedAt !== undefined) markSeen(user.id, conversationId, openUpdatedAt);
   }, [conversationId, openUpdatedAt, user.id]);
 
+  const onSeen = useCallback(
+    (updatedAt: number) => {
+      if (conversationId) markSeen(user.id, conversationId, updatedAt);
+    },
+    [conversationId, user.id],
+  );
+
   const conversation = useDocument(connection, workspaceId && conversationId ? conversationDocName(workspaceId, conversationId) : null);
 
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
@@ -131,7 +138,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
   if (!me) {
     main = <Placeholder header={[headerStart, headerEnd]} title={meError ? "Can't load your workspaces" : "Loading your workspaces…"} text={meError} action={meError ? { label: "Try again", run: reloadMe } : null} />;
   } else if (conversation) {
-    main = <ConversationView key={conversation.name} handle={conversation} user={user} canWrite={writable} headerStart={headerStart} headerEnd={headerEnd} />;
+    main = <ConversationView key={conversation.name} handle={conversation} user={user} canWrite={writable} headerStart={headerStart} headerEnd={headerEnd} onSeen={onSeen} />;
   } else {
     main = (
       <Placeholder

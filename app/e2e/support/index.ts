@@ -1,0 +1,6 @@
+// What the e2e tests share: building the app when stale, launching Debian's Chromium with
+// one context per person, and the shape of the in-page debug handle.
+export { APP_DIR, APP_DIST, appIsStale, ensureAppBuilt } from "./build";
+export { ARTIFACTS, launchBrowser, openPerson, screenshot } from "./browser";
+export type { Person } from "./browser";
+export type { Debug } from "./debug";
