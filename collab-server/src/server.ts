@@ -11,6 +11,7 @@ import { createAccounts, createTokenIssuer, loadJwtSecret } from "./auth";
 import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
 import { createHttp } from "./http";
+import { createInboxGuard, createNotifier, type Notifier } from "./inbox";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics";
 import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
@@ -24,6 +25,7 @@ export interface JunoServer {
   store: Store;
   collab: Collab;
   search: SearchService;
+  notifier: Notifier;
   /** Stops accepting, closes sockets, waits until every change is on disk, closes the store. */
   close(): Promise<void>;
 }
@@ -51,13 +53,14 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
   const search = createSearchService({ store, index: createMiniSearchIndex(), documents, logger });
+  const notifier = createNotifier({ store, writer: { change: (name, fn) => collab.writer.change(name, fn) }, logger });
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: [...(cluster ? [cluster.extension] : []), search.extension],
+    extensions: [...(cluster ? [cluster.extension] : []), search.extension, notifier.extension, createInboxGuard(logger)],
   });
-  const workspaces = createWorkspaces(store, collab.writer);
+  const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
   const routes = [searchRoutes(search, workspaces)];
   const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist });
@@ -82,9 +85,11 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     store,
     collab,
     search,
+    notifier,
     close: () =>
       (closing ??= (async () => {
         server.close();
+        await notifier.flush();
         await collab.close();
         server.closeAllConnections();
         await store.close();

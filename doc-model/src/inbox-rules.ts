@@ -16,7 +16,7 @@ export function observeInbox(doc: Y.Doc, onChange: (origin: unknown) => void): (
  * Makes the inbox equal to `expected` (what the server wrote), keeping each item's `read`
  * flag as the owner set it when it is a boolean. Returns true when something was put back.
  */
-export function restoreInbox(doc: Y.Doc, expected: readonly InboxItem[]): boolean {
+export function restoreInbox(doc: Y.Doc, expected: readonly InboxItem[], origin: unknown = null): boolean {
   const items = inboxItems(doc);
   const current = items.toArray();
   const readById = new Map<string, boolean>();
@@ -42,6 +42,6 @@ export function restoreInbox(doc: Y.Doc, expected: readonly InboxItem[]): boolea
         if (map.get(key) !== value) (map.set(key, value), (changed = true));
       }
     });
-  });
+  }, origin);
   return changed;
 }

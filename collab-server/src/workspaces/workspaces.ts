@@ -35,7 +35,12 @@ export interface MemberView {
   role: Role;
 }
 
-export function createWorkspaces(store: Store, documents: DocumentWriter) {
+/** Domain events the composition root may listen to (notifications); listeners do not throw. */
+export interface WorkspaceEvents {
+  memberAdded?(workspaceId: string, userId: string, role: Role, by: PublicUser): Promise<void>;
+}
+
+export function createWorkspaces(store: Store, documents: DocumentWriter, events: WorkspaceEvents = {}) {
   /** The caller's role, or an error that does not reveal whether a foreign workspace exists. */
   async function requireRole(user: PublicUser, workspaceId: string, needed: Role): Promise<Role> {
     const role = await store.getRole(workspaceId, user.id);
@@ -78,7 +83,9 @@ export function createWorkspaces(store: Store, documents: DocumentWriter) {
         const owners = (await store.listMembers(workspaceId)).filter((m) => m.role === "owner");
         if (owners.length === 1) throw new WorkspaceError("invalid", "a workspace needs at least one owner");
       }
+      const before = await store.getRole(workspaceId, target.id);
       await store.setMembership({ workspaceId, userId: target.id, role });
+      if (before === null) await events.memberAdded?.(workspaceId, target.id, role, user);
       return { userId: target.id, username: target.username, displayName: target.displayName, role };
     },
 
