@@ -70,7 +70,8 @@ export function planPrompt(doc: Y.Doc, target: MessageMap, options: PromptOption
   });
   ledger.set(target, "in-context");
 
-  const summary = fitTokens([summaryText(doc).toString().trim(), ...fold].filter(Boolean).join("\n"), summaryCap, countTokens, "tail");
+  // Its opening (often written by people) and its newest lines matter most.
+  const summary = fitEnds([summaryText(doc).toString().trim(), ...fold].filter(Boolean).join("\n"), summaryCap, countTokens);
   const messages: ChatTurn[] = [{ role: "system", content: withSections(system, summary, notes) }];
   for (const e of history.slice(keepFrom)) push(messages, e.role, said(e));
   push(messages, "user", question);
@@ -161,4 +162,12 @@ export function fitTokens(text: string, maxTokens: number, countTokens: (t: stri
     if (countTokens(cut) <= maxTokens || chars <= 0) return chars <= 0 ? "" : cut;
     chars = Math.floor(chars * 0.9);
   }
+}
+
+/** Cuts `text` to `maxTokens` keeping a third from its start and the rest from its end. */
+export function fitEnds(text: string, maxTokens: number, countTokens: (t: string) => number): string {
+  if (!text || countTokens(text) <= maxTokens) return text;
+  const head = fitTokens(text, maxTokens / 3, countTokens, "head").replace(/ \[…\]$/, "");
+  const tail = fitTokens(text.slice(head.length), maxTokens - countTokens(head) - 2, countTokens, "tail");
+  return `${head}\n${tail}`;
 }

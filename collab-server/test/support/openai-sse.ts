@@ -63,9 +63,13 @@ export function streamOf(text: string, options: { delayMs?: number; reasoning?: 
   return steps;
 }
 
-/** The text of the last user turn of a recorded request. */
+/**
+ * The message being answered: the last paragraph of the last user turn (the AI peer merges
+ * consecutive user messages into one turn, separated by blank lines).
+ */
 export function lastUserText(req: RecordedRequest): string {
-  return [...(req.body.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "";
+  const turn = [...(req.body.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "";
+  return turn.split("\n\n").at(-1) ?? "";
 }
 
 export async function startOpenAiSse() {

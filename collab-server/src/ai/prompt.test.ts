@@ -1,0 +1,81 @@
+import { appendMessage, builtInPersona, findMessage, requestStop, setContextState, summaryText, type NewMessage } from "@junokit/doc-model";
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { fitEnds, fitTokens, planPrompt } from "./prompt";
+
+const persona = builtInPersona("dev")!;
+const chars4 = (s: string) => Math.ceil(s.length / 4);
+
+function conversation(messages: (Partial<NewMessage> & { id: string; text: string })[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const m of messages) {
+    const ai = m.role === "assistant";
+    appendMessage(doc, { role: "user", authorId: ai ? "ai" : "u1", authorName: ai ? "Dev" : "Alice", createdAt: 1, status: "done", ...m });
+  }
+  return doc;
+}
+
+describe("prompt planning (SPEC AI-11, AI-12)", () => {
+  it("puts each answer after its question even when prompts were queued, and marks who said what", () => {
+    const doc = conversation([
+      { id: "a", text: "first?", authorName: "Alice" },
+      { id: "b", text: "second?", authorName: "Bob", authorId: "u2" },
+      { id: "ra", text: "answer to first", role: "assistant", replyTo: "a" },
+    ]);
+    const plan = planPrompt(doc, findMessage(doc, "b")!, { persona, budgetTokens: 4000, countTokens: chars4 });
+    expect(plan.messages.slice(1)).toEqual([
+      { role: "user", content: "[Alice] first?" },
+      { role: "assistant", content: "answer to first" },
+      { role: "user", content: "[Bob] second?" },
+    ]);
+    expect(plan.messages[0]!.content.startsWith(persona.systemPrompt)).toBe(true);
+  });
+
+  it("drops failed replies, cancelled prompts and replaced messages, and merges consecutive turns of one role", () => {
+    const doc = conversation([
+      { id: "a", text: "typo question" },
+      { id: "ra", text: "answer to typo", role: "assistant", replyTo: "a" },
+      { id: "a2", text: "fixed question", editOf: "a" },
+      { id: "e", text: "boom", role: "assistant", replyTo: "a2", status: "error" },
+      { id: "c", text: "never mind" },
+      { id: "q", text: "the question" },
+    ]);
+    doc.transact(() => requestStop(findMessage(doc, "c")!));
+    const plan = planPrompt(doc, findMessage(doc, "q")!, { persona, budgetTokens: 4000, countTokens: chars4 });
+    expect(plan.messages.slice(1)).toEqual([{ role: "user", content: "[Alice] fixed question\n\n[Alice] the question" }]);
+    const state = (id: string) => plan.ledger.get(findMessage(doc, id)!);
+    expect([state("a"), state("ra"), state("e"), state("c"), state("a2"), state("q")]).toEqual(["dropped", "dropped", "dropped", "dropped", "in-context", "in-context"]);
+  });
+
+  it("folds turns that do not fit into summary lines once, oldest first, and never starts with the AI's turn", () => {
+    const long = (n: number) => `message ${n} ` + "x".repeat(400);
+    const doc = conversation(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0 ? { id: `u${i}`, text: long(i) } : { id: `r${i}`, text: long(i), role: "assistant" as const, replyTo: `u${i - 1}` },
+      ).concat([{ id: "q", text: "now?" }]),
+    );
+    const plan = planPrompt(doc, findMessage(doc, "q")!, { persona, budgetTokens: 800, countTokens: chars4 });
+    expect(plan.messages[1]!.role).toBe("user");
+    expect(plan.fold.length).toBeGreaterThan(0);
+    expect(plan.fold[0]).toMatch(/^- \[Alice\] message 0 x+…$/);
+    const folded = [...plan.ledger].filter(([, s]) => s === "summarized").length;
+    expect(folded).toBe(plan.fold.length);
+    // Once the lines are in the document's summary and the ledger says so, they are not folded again.
+    doc.transact(() => {
+      summaryText(doc).insert(0, plan.fold.join("\n"));
+      for (const [map, s] of plan.ledger) setContextState(map, s);
+    });
+    expect(planPrompt(doc, findMessage(doc, "q")!, { persona, budgetTokens: 800, countTokens: chars4 }).fold).toEqual([]);
+  });
+
+  it("cuts text to a token budget keeping its head, its tail, or both ends", () => {
+    const text = Array.from({ length: 100 }, (_, i) => `line${i}`).join("\n");
+    expect(chars4(fitTokens(text, 50, chars4, "head"))).toBeLessThanOrEqual(50);
+    expect(fitTokens(text, 50, chars4, "head").startsWith("line0\n")).toBe(true);
+    expect(fitTokens(text, 50, chars4, "tail").endsWith("line99")).toBe(true);
+    const both = fitEnds(text, 60, chars4);
+    expect(both.startsWith("line0\n") && both.endsWith("line99")).toBe(true);
+    expect(chars4(both)).toBeLessThanOrEqual(60);
+    expect(fitTokens("short", 50, chars4, "head")).toBe("short");
+  });
+});
