@@ -123,10 +123,15 @@ describe("two people in one conversation (APP-E2E-1)", () => {
     await ann.page.locator('.conversation .faces__face[data-peer="Bob"]').waitFor();
     await bob.page.locator('.conversation .faces__face[data-peer="Ann"]').waitFor();
 
-    await ann.page.getByRole("textbox", { name: "Message" }).pressSequentially("Hello Bob, plan", { delay: 5 });
+    const box = ann.page.getByRole("textbox", { name: "Message" });
+    await box.pressSequentially("Hello Bob, plan", { delay: 5 });
     await bob.page.getByTestId("typing").getByText("Ann is typing…").waitFor();
-    await ann.page.getByRole("textbox", { name: "Message" }).press("Enter");
-    await messageWith(bob.page, "Hello Bob, plan").waitFor();
+    await box.press("Shift+Enter");
+    await box.pressSequentially("on two lines");
+    expect(await box.inputValue()).toBe("Hello Bob, plan\non two lines");
+    await box.press("Enter");
+    await messageWith(bob.page, "Hello Bob, plan").locator("br").waitFor({ state: "attached" });
+    await messageWith(bob.page, "on two lines").waitFor();
     // Sending clears the typing line at once.
     await expect.poll(() => bob.page.getByTestId("typing").textContent()).toBe("");
 
@@ -165,6 +170,7 @@ describe("unread dots and offline work (APP-E2E-5)", () => {
     await messageWith(bob.page, "retro note").waitFor();
     await expect.poll(() => retro.getAttribute("class")).not.toContain("conv--unread");
     for (const person of [ann, bob]) {
+      person.sockets.splice(0);
       await person.page.goto(conversationUrl);
       await person.page.locator('.conversation[data-synced="true"]').waitFor();
     }
@@ -187,6 +193,10 @@ describe("the AI peer's replies stream in (APP-E2E-6, APP-CONV-2)", () => {
     await ann.page.locator(".conv", { hasText: "Retro" }).click();
     await ann.page.locator('.conversation[data-synced="true"]').waitFor();
     const retroUrl = ann.page.url();
+    // Index, the launch plan (still open for a moment) and the retro share one socket (DESIGN §6).
+    const openDocs = await ann.page.evaluate(() => (window as unknown as { __junokit: Debug }).__junokit.docNames());
+    expect(openDocs.length).toBeGreaterThanOrEqual(3);
+    expect(ann.sockets).toEqual([server.wsUrl.replace("127.0.0.1", new URL(server.url).hostname)]);
     await bob.page.goto(retroUrl);
     await bob.page.locator('.conversation[data-synced="true"]').waitFor();
     // Bob saw the last message of the launch plan before leaving it: no unread dot there,
@@ -335,6 +345,18 @@ describe("looks right in dark mode and on a phone (APP-E2E-4)", () => {
     await page.keyboard.press("Escape");
     await expect.poll(() => page.locator(".sidebar").isVisible()).toBe(false);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("creates a second workspace and switches between them", async () => {
+    const { page } = ann;
+    await page.locator(".switcher__select").selectOption({ label: "+ New workspace…" });
+    await page.getByLabel("Name", { exact: true }).fill("Side project");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await page.getByRole("heading", { name: "Welcome to JunoKit" }).waitFor();
+    await expect.poll(() => page.locator(".switcher__select option:checked").textContent()).toBe("Side project");
+    expect(await page.locator(".conv").count()).toBe(0);
+    await page.locator(".switcher__select").selectOption({ label: "Ann's workspace" });
+    await page.locator(".conv", { hasText: "Launch plan v2" }).waitFor();
   });
 
   it("signs out back to the sign-in screen and in again, with no console errors on the way", async () => {

@@ -23,6 +23,8 @@ export interface Person {
   errors: string[];
   dialogs: string[];
   requests: string[];
+  /** URLs of the WebSockets the page opened. */
+  sockets: string[];
 }
 
 export async function openPerson(browser: Browser, name: string, options: { colorScheme?: "light" | "dark" } = {}): Promise<Person> {
@@ -31,7 +33,7 @@ export async function openPerson(browser: Browser, name: string, options: { colo
   await context.addInitScript(() => localStorage.setItem("junokitDebug", "1"));
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
-  const person: Person = { name, context, page, errors: [], dialogs: [], requests: [] };
+  const person: Person = { name, context, page, errors: [], dialogs: [], requests: [], sockets: [] };
   page.on("console", (m) => {
     if (m.type() === "error") person.errors.push(m.text());
   });
@@ -41,6 +43,7 @@ export async function openPerson(browser: Browser, name: string, options: { colo
     void d.dismiss();
   });
   page.on("request", (r) => person.requests.push(r.url()));
+  page.on("websocket", (ws) => person.sockets.push(ws.url()));
   return person;
 }
 

@@ -11,6 +11,7 @@ export const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const APP_DIST = join(APP_DIR, "dist");
 // The app's own (pinned) Vite, not the newer one vitest brings along at the root.
 const VITE = join(createRequire(join(APP_DIR, "package.json")).resolve("vite/package.json"), "..", "bin", "vite.js");
+const STALE_LOCK_MS = 5 * 60_000;
 const SOURCES = ["src", "index.html", "vite.config.ts", "package.json", "../doc-model/src"];
 
 function newest(path: string): number {
@@ -33,7 +34,10 @@ export async function ensureAppBuilt(): Promise<void> {
       mkdirSync(lock);
       break;
     } catch {
-      // Another test file is building: wait for its lock to go.
+      // Another test file is building: wait for its lock to go. A lock older than any build
+      // is left over from a killed run.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
