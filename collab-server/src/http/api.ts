@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { AI_MODES, type AiMode } from "@junokit/doc-model";
 import { z } from "zod";
 import { displayNameSchema, passwordSchema, usernameSchema, type Accounts, type PublicUser } from "../auth";
 import type { Logger } from "../log";
@@ -36,7 +37,11 @@ const schemas = {
   login: z.object({ username: z.string().max(64), password: z.string().max(1024) }),
   workspace: z.object({ name: z.string().trim().min(1).max(80) }),
   member: z.object({ username: usernameSchema, role: z.enum(ROLES as [string, ...string[]]) }),
-  conversation: z.object({ title: z.string().trim().max(200).optional(), persona: z.string().max(64).optional() }),
+  conversation: z.object({
+    title: z.string().trim().max(200).optional(),
+    persona: z.string().max(64).optional(),
+    ai: z.enum(AI_MODES as [AiMode, ...AiMode[]]).optional(),
+  }),
 };
 
 async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {

@@ -1,4 +1,4 @@
-import { conversationDocName, PERSONA_IDS, writeMeta } from "@junokit/doc-model";
+import { conversationDocName, PERSONA_IDS, writeMeta, type AiMode } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
 import type * as Y from "yjs";
 import type { PublicUser } from "../auth";
@@ -89,7 +89,7 @@ export function createWorkspaces(store: Store, documents: DocumentWriter, events
       return { userId: target.id, username: target.username, displayName: target.displayName, role };
     },
 
-    async createConversation(user: PublicUser, workspaceId: string, input: { title?: string | undefined; persona?: string | undefined }) {
+    async createConversation(user: PublicUser, workspaceId: string, input: { title?: string | undefined; persona?: string | undefined; ai?: AiMode | undefined }) {
       await requireRole(user, workspaceId, "editor");
       const persona = input.persona ?? "dev";
       if (!PERSONA_IDS.includes(persona)) throw new WorkspaceError("invalid", `unknown persona ${persona}; one of ${PERSONA_IDS.join(", ")}`);
@@ -98,7 +98,7 @@ export function createWorkspaces(store: Store, documents: DocumentWriter, events
       await store.createConversation(record);
       const docName = conversationDocName(workspaceId, record.id);
       await documents.change(docName, (doc) =>
-        writeMeta(doc, { title: record.title, persona, ai: "auto", createdAt: now, createdBy: user.id }),
+        writeMeta(doc, { title: record.title, persona, ai: input.ai ?? "auto", createdAt: now, createdBy: user.id }),
       );
       return { id: record.id, docName };
     },

@@ -35,7 +35,7 @@ function say(p: Peer, id: string, text: string, author: { id: string; displayNam
 describe("several instances act as one service", () => {
   it("CLU-1 edits and awareness cross instances both ways", async () => {
     const [a, b] = await cluster(2);
-    const { owner, workspaceId, docName } = await workspaceWithConversation(a!.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(a!.url, { ai: "off" });
     const bob = await addMember(b!.url, owner, workspaceId, "editor");
     const onA = peer(a!.wsUrl, docName, owner.token);
     const onB = peer(b!.wsUrl, docName, bob.token);
@@ -55,7 +55,7 @@ describe("several instances act as one service", () => {
 
   it("CLU-2 server-side writes (direct connections, as the AI peer uses) reach clients on the other instance", async () => {
     const [a, b] = await cluster(2);
-    const { owner, docName } = await workspaceWithConversation(a!.url);
+    const { owner, docName } = await workspaceWithConversation(a!.url, { ai: "off" });
     const onB = peer(b!.wsUrl, docName, owner.token);
     await onB.synced;
     // Hocuspocus issue #800: a direct connection's writes must be published through Redis.
@@ -79,7 +79,7 @@ describe("several instances act as one service", () => {
     }
     const balancer = await startBalancer(procs.map((p) => p.port));
     cleanups.push(() => balancer.close());
-    const { owner, docName } = await workspaceWithConversation(procs[0]!.url);
+    const { owner, docName } = await workspaceWithConversation(procs[0]!.url, { ai: "off" });
     // Straight to instance 0, then through the balancer once it is gone.
     const doc = new Y.Doc();
     const first = connect(procs[0]!.wsUrl, docName, owner.token);
@@ -105,7 +105,7 @@ describe("several instances act as one service", () => {
     const redis = await startPrivateRedis();
     cleanups.push(() => redis.stop());
     const [a, b] = await cluster(2, clusterEnv(redis.url));
-    const { owner, docName } = await workspaceWithConversation(a!.url);
+    const { owner, docName } = await workspaceWithConversation(a!.url, { ai: "off" });
     const clients = Array.from({ length: 6 }, (_, i) => peer((i % 2 ? b! : a!).wsUrl, docName, owner.token));
     await Promise.all(clients.map((c) => c.synced));
     let seed = 42;

@@ -29,13 +29,13 @@ function post(peer: Peer, text: string, author: { id: string; name: string }, ro
 
 describe("live documents", () => {
   it("SYNC-1 several providers converge on messages and meta", async () => {
-    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const editor = await addMember(t.url, owner, workspaceId, "editor");
     const a = open(docName, owner.token);
     const b = open(docName, editor.token);
     const c = open(docName, owner.token);
     await Promise.all([a.synced, b.synced, c.synced]);
-    expect(readMeta(b.doc).title).toBe("Launch");
+    expect(readMeta(b.doc)).toMatchObject({ title: "Launch", persona: "dev", ai: "off", createdBy: owner.user.id });
     post(a, "hello from a", { id: owner.user.id, name: owner.user.displayName });
     post(b, "hello from b", { id: editor.user.id, name: editor.user.displayName });
     await Promise.all([a, b, c].map((p) => until(p.doc, () => readMessages(p.doc).length === 2)));
@@ -45,7 +45,7 @@ describe("live documents", () => {
   });
 
   it("AUTH-1 every role: owner and editor write, viewer reads only", async () => {
-    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const editor = await addMember(t.url, owner, workspaceId, "editor");
     const viewer = await addMember(t.url, owner, workspaceId, "viewer");
     const o = open(docName, owner.token), e = open(docName, editor.token), v = open(docName, viewer.token);
@@ -57,7 +57,7 @@ describe("live documents", () => {
   });
 
   it("AUTH-2 viewer writes are neither applied nor persisted", async () => {
-    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const viewer = await addMember(t.url, owner, workspaceId, "viewer");
     const v = open(docName, viewer.token);
     const o = open(docName, owner.token);
@@ -72,7 +72,7 @@ describe("live documents", () => {
   });
 
   it("AUTH-3 refuses no token, forged token, strangers and bad names before loading anything", async () => {
-    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const stranger = await register(t.url);
     const docsBefore = t.server.collab.hocuspocus.getDocumentsCount();
     await expect(open(docName, "").synced).rejects.toThrow(/token/);
@@ -90,7 +90,7 @@ describe("live documents", () => {
   });
 
   it("AUTH-4 the workspace index is read-only for members, the inbox only for its owner", async () => {
-    const { owner, workspaceId } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId } = await workspaceWithConversation(t.url, { ai: "off" });
     const idx = open(workspaceIndexDocName(workspaceId), owner.token);
     await idx.synced;
     expect(idx.scope()).toBe("readonly");
@@ -100,7 +100,7 @@ describe("live documents", () => {
   });
 
   it("IDX-1 the index document follows titles, messages and new conversations live", async () => {
-    const { owner, workspaceId, conversationId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, conversationId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const idx = open(workspaceIndexDocName(workspaceId), owner.token);
     await idx.synced;
     await until(idx.doc, () => readIndex(idx.doc).some((e) => e.id === conversationId));
@@ -116,7 +116,7 @@ describe("live documents", () => {
   });
 
   it("AUTH-5 authorship: a message posted as someone else is corrected to its real author", async () => {
-    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const mallory = await addMember(t.url, owner, workspaceId, "editor");
     const m = open(docName, mallory.token), o = open(docName, owner.token);
     await Promise.all([m.synced, o.synced]);
@@ -134,7 +134,7 @@ describe("live documents", () => {
   });
 
   it("AUTH-6 awareness carries the authenticated identity; spoofed users and foreign client ids are rejected", async () => {
-    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const mallory = await addMember(t.url, owner, workspaceId, "viewer");
     const o = open(docName, owner.token), m = open(docName, mallory.token);
     await Promise.all([o.synced, m.synced]);
@@ -180,7 +180,7 @@ describe("live documents", () => {
 
 describe("hostile input", () => {
   it("LIM-1 garbage frames before auth close only that socket", async () => {
-    const { owner, docName } = await workspaceWithConversation(t.url);
+    const { owner, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const healthy = open(docName, owner.token);
     await healthy.synced;
     const garbage = [Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]), Buffer.alloc(0), Buffer.from("not yjs at all"), Buffer.from([3, 0x61, 0x62, 0x63, 99, 1, 2])];
@@ -199,7 +199,7 @@ describe("hostile input", () => {
   });
 
   it("LIM-2 a malformed update after auth closes that connection and is not stored", async () => {
-    const { owner, docName } = await workspaceWithConversation(t.url);
+    const { owner, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const p = open(docName, owner.token);
     await p.synced;
     const before = await t.server.store.documentSize(docName);
@@ -221,7 +221,7 @@ describe("hostile input", () => {
   it("LIM-3 an oversized message closes the socket; the server carries on", async () => {
     const small = await startTestServer({ env: { MAX_MESSAGE_BYTES: "65536" } });
     try {
-      const { owner, docName } = await workspaceWithConversation(small.url);
+      const { owner, docName } = await workspaceWithConversation(small.url, { ai: "off" });
       const p = connect(small.wsUrl, docName, owner.token);
       await p.synced;
       const closed = new Promise<number>((resolve) => p.socket.on("close", ({ event }: { event: { code: number } }) => resolve(event.code)));
@@ -240,7 +240,7 @@ describe("hostile input", () => {
   it("LIM-4 a document over the size cap refuses further updates and keeps what it had", async () => {
     const small = await startTestServer({ env: { MAX_DOCUMENT_BYTES: "20000" } });
     try {
-      const { owner, docName } = await workspaceWithConversation(small.url);
+      const { owner, docName } = await workspaceWithConversation(small.url, { ai: "off" });
       const p = connect(small.wsUrl, docName, owner.token);
       await p.synced;
       post(p, "first", { id: owner.user.id, name: "O" });
@@ -259,7 +259,7 @@ describe("hostile input", () => {
   });
 
   it("LIM-5 browser origins outside the allow-list are refused; no Origin is judged by token", async () => {
-    const { owner, docName } = await workspaceWithConversation(t.url);
+    const { owner, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     await expect(open(docName, owner.token, { origin: "https://evil.example" }).synced).rejects.toThrow();
     const same = open(docName, owner.token, { origin: t.url });
     await same.synced;
@@ -298,7 +298,7 @@ describe("hostile input", () => {
 describe("restart", () => {
   it("DUR-1 documents, accounts and workspaces survive a restart", async () => {
     const first = await startTestServer();
-    const { owner, docName } = await workspaceWithConversation(first.url);
+    const { owner, docName } = await workspaceWithConversation(first.url, { ai: "off" });
     const p = connect(first.wsUrl, docName, owner.token);
     await p.synced;
     post(p, "remember me", { id: owner.user.id, name: "O" });

@@ -27,7 +27,7 @@ describe("durability of acknowledged updates", () => {
     const dataDir = await tempDataDir();
     dirs.push(dataDir);
     const first = await start(dataDir);
-    const { owner, docName } = await workspaceWithConversation(first.url);
+    const { owner, docName } = await workspaceWithConversation(first.url, { ai: "off" });
     const peer = connect(first.wsUrl, docName, owner.token);
     await peer.synced;
     for (let i = 0; i < 20; i++) {
@@ -49,7 +49,7 @@ describe("durability of acknowledged updates", () => {
     const dataDir = await tempDataDir();
     dirs.push(dataDir);
     const first = await start(dataDir);
-    const { owner, workspaceId, docName } = await workspaceWithConversation(first.url);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(first.url, { ai: "off" });
     const peer = connect(first.wsUrl, docName, owner.token);
     await peer.synced;
     appendMessage(peer.doc, { id: "last", role: "user", authorId: owner.user.id, authorName: "O", createdAt: Date.now(), text: "the last word before shutdown" });
@@ -73,7 +73,7 @@ describe("durability of acknowledged updates", () => {
     dirs.push(dataDir);
     const p = await spawnServerProcess(dataDir, { LOG_LEVEL: "debug" });
     running.push(p);
-    const { owner } = await workspaceWithConversation(p.url);
+    const { owner } = await workspaceWithConversation(p.url, { ai: "off" });
     await api(p.url, "/api/auth/login", { body: { username: owner.user.username, password: "wrong password!" } });
     await api(p.url, "/api/me", { token: owner.token });
     p.child.kill("SIGTERM");

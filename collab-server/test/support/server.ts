@@ -95,11 +95,14 @@ export async function register(base: string, name?: string): Promise<Session> {
   return res.body;
 }
 
-/** A workspace owned by a fresh user, with one conversation; returns everything a test needs. */
-export async function workspaceWithConversation(base: string) {
+/**
+ * A workspace owned by a fresh user, with one conversation; returns everything a test needs.
+ * `ai: "off"` keeps the AI peer out of tests that count messages.
+ */
+export async function workspaceWithConversation(base: string, options: { ai?: "auto" | "mention" | "off" } = {}) {
   const owner = await register(base);
   const ws = await api(base, "/api/workspaces", { token: owner.token, body: { name: "Team" } });
-  const conv = await api(base, `/api/workspaces/${ws.body.id}/conversations`, { token: owner.token, body: { title: "Launch", persona: "dev" } });
+  const conv = await api(base, `/api/workspaces/${ws.body.id}/conversations`, { token: owner.token, body: { title: "Launch", persona: "dev", ...options } });
   return { owner, workspaceId: ws.body.id as string, conversationId: conv.body.id as string, docName: conv.body.docName as string };
 }
 
