@@ -17,6 +17,7 @@ import { createMetrics } from "./metrics";
 import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
 import { createDocumentSource, createMiniSearchIndex, createSearchService, searchRoutes, type SearchService } from "./search";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
+import { createImporter, DEFAULT_IMPORT_LIMITS, transferRoutes } from "./transfer";
 import { createWorkspaces } from "./workspaces";
 
 export interface JunoServer {
@@ -62,7 +63,8 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
-  const routes = [searchRoutes(search, workspaces)];
+  const importer = createImporter({ store, writer: collab.writer, logger });
+  const routes = [searchRoutes(search, workspaces), transferRoutes({ store, workspaces, documents, importer, limits: DEFAULT_IMPORT_LIMITS })];
   const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist });
 
   const server = createServer(getRequestListener(http.fetch));

@@ -62,7 +62,7 @@ describe("notifications (SPEC INBOX-*)", () => {
     expect(readInbox((await inbox(owner)).doc).filter((i) => i.kind === "mention")).toEqual([]);
   });
 
-  it("INBOX-2 a finished AI reply notifies whoever asked; a conversation written at once (an import) does not", async () => {
+  it("INBOX-2 INBOX-5 a finished AI reply notifies whoever asked, once; a conversation written at once (an import) does not", async () => {
     const { owner, workspaceId, conversationId, docName } = await quietWorkspace();
     const conversation = await open(docName, owner);
     await t.server.collab.writer.change(docName, (doc) => {
