@@ -4,8 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { appendMessage, readAiPresence, readMessages, readPeer, type AiPresence, type Message } from "@junokit/doc-model";
 import type { AiDelta, AiProvider, ChatTurn } from "../../src/ai";
 import { createLogger, type Logger } from "../../src/log";
+import { addMember, connect, until, workspaceWithConversation, type Peer, type Session, type TestServer } from "../support/server";
 import { writeTinyModel } from "../support/tiny-gguf";
 
 export interface TinyModels {
@@ -105,4 +107,66 @@ export function read(provider: AiProvider, messages: ChatTurn[] = PROMPT): Reade
         waiting.push({ n, resolve, reject });
       }),
   };
+}
+
+// --- a conversation seen by people ---------------------------------------------------------
+
+let said = 0;
+
+/** A person posts `text` into the conversation; returns the message id. */
+export function say(peer: Peer, who: Session, text: string): string {
+  const id = `local${++said}x${Math.random().toString(36).slice(2, 8)}`;
+  appendMessage(peer.doc, { id, role: "user", authorId: who.user.id, authorName: who.user.displayName, createdAt: Date.now(), text });
+  return id;
+}
+
+export function replyTo(peer: Peer, messageId: string): Message | undefined {
+  return readMessages(peer.doc).filter((m) => m.role === "assistant" && m.replyTo === messageId).at(-1);
+}
+
+/** Resolves with the reply once it has left `streaming`. */
+export async function settled(peer: Peer, messageId: string, timeoutMs = 15_000): Promise<Message> {
+  await until(peer.doc, () => {
+    const reply = replyTo(peer, messageId);
+    return !!reply && reply.status !== "streaming";
+  }, timeoutMs);
+  return replyTo(peer, messageId)!;
+}
+
+/** The AI's presence as `peer` sees it. */
+export function aiPresence(peer: Peer): AiPresence | null {
+  for (const state of peer.awareness().getStates().values()) {
+    if (readPeer(state)?.user.kind === "ai") return readAiPresence(state);
+  }
+  return null;
+}
+
+export function untilPresence(peer: Peer, predicate: (ai: AiPresence) => boolean, timeoutMs = 10_000): Promise<AiPresence> {
+  const awareness = peer.awareness();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const ai = aiPresence(peer);
+      if (!ai || !predicate(ai)) return;
+      clearTimeout(timer);
+      awareness.off("change", check);
+      resolve(ai);
+    };
+    const timer = setTimeout(() => {
+      awareness.off("change", check);
+      reject(new Error(`AI presence not reached; last: ${JSON.stringify(aiPresence(peer))}`));
+    }, timeoutMs);
+    awareness.on("change", check);
+    check();
+  });
+}
+
+/** Two people (owner and editor) in a fresh conversation, each with a synced peer. */
+export async function twoPeople(server: TestServer, peers: Peer[]) {
+  const c = await workspaceWithConversation(server.url);
+  const bob = await addMember(server.url, c.owner, c.workspaceId, "editor");
+  const a = connect(server.wsUrl, c.docName, c.owner.token);
+  const b = connect(server.wsUrl, c.docName, bob.token);
+  peers.push(a, b);
+  await Promise.all([a.synced, b.synced]);
+  return { ...c, alice: c.owner, bob, a, b };
 }
