@@ -1,5 +1,6 @@
 import { AI_AUTHOR_ID, builtInPersona, findMessage, readMessages, requestRegenerate, requestStop, writeMeta, writeNotesJson } from "@junokit/doc-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import { startOpenAiSse, streamOf, tokensOf, type OpenAiSse } from "../support/openai-sse";
 import { addMember, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
 import { aiPeerState, aiServer, message, open, replies, replyTo, say, settled, TEST_KEY, TEST_MODEL, untilPresence } from "./ai-support";
@@ -19,6 +20,15 @@ afterAll(async () => {
 });
 
 const DEV = builtInPersona("dev")!;
+
+/** Resolves once `peer` has every change `other` has. */
+function caughtUp(peer: Peer, other: Peer): Promise<void> {
+  const wanted = Y.decodeStateVector(Y.encodeStateVector(other.doc));
+  return until(peer.doc, () => {
+    const have = Y.decodeStateVector(Y.encodeStateVector(peer.doc));
+    return [...wanted].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
+  });
+}
 
 async function conversation() {
   const c = await workspaceWithConversation(t.url);
@@ -149,6 +159,7 @@ describe("AI peer: who it answers", () => {
     const fromAlice = say(a, c.alice, "queue-alice first");
     await until(a.doc, () => replyTo(a, fromAlice)?.text === "Alice, here");
     const fromBob = say(b, c.bob, "queue-bob second");
+    await untilPresence(a, (s) => s.ai.queue.length === 2);
     const fromCarol = say(k, carol, "queue-carol third");
     await untilPresence(a, (s) => s.ai.queue.length === 3);
     expect(aiPeerState(a)!.ai.queue.map((e) => [e.authorName, e.state])).toEqual([
@@ -160,10 +171,12 @@ describe("AI peer: who it answers", () => {
 
     // Bob may not cancel Carol's prompt: the server takes his stop back.
     const carolsMap = (p: Peer) => findMessage(p.doc, fromCarol)!;
+    await until(b.doc, () => message(b, fromCarol)?.pending === true);
     b.doc.transact(() => requestStop(carolsMap(b)));
     await until(b.doc, () => message(b, fromCarol)?.stop !== true);
     expect(message(b, fromCarol)!.pending).toBe(true);
-    // Carol cancels her own.
+    // Carol cancels her own, once she has seen the take-back (a concurrent set would lose to it).
+    await caughtUp(k, b);
     k.doc.transact(() => requestStop(carolsMap(k)));
     await untilPresence(a, (s) => s.ai.queue.length === 2);
     await until(a.doc, () => message(a, fromCarol)?.pending !== true);
