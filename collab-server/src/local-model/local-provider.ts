@@ -112,7 +112,11 @@ function createProvider(parts: Parts): LocalModelProvider {
       const generation = generate(lease.item, request, parts);
       running.add(generation);
       try {
-        yield* generation.deltas;
+        for await (const delta of generation.deltas) {
+          // Tokens already generated when Stop came are dropped, not written.
+          if (request.signal.aborted) break;
+          yield delta;
+        }
       } finally {
         // The sequence is reused only once llama.cpp has stopped writing to it.
         generation.stop();
