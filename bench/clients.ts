@@ -109,8 +109,9 @@ export function openSockets(target: TargetServer, count: number): HocuspocusProv
 }
 
 /**
- * One provider per document, spread over the shared sockets; each local doc is prepared by
- * `fill` first, so syncing pushes its content to the server. Resolves once all are acknowledged.
+ * One provider per document, spread over the shared sockets; once a document has synced,
+ * `fill` writes its content (after the server's state, so e.g. switching the AI off is not a
+ * concurrent write that may lose). Resolves once every write is acknowledged.
  */
 export async function openDocuments(
   sockets: HocuspocusProviderWebsocket[],
@@ -120,10 +121,13 @@ export async function openDocuments(
 ): Promise<HocuspocusProvider[]> {
   const providers = names.map((name, i) => {
     const document = new Y.Doc();
-    fill(document);
     let synced!: () => void;
     const ready = new Promise<void>((resolve) => (synced = resolve));
-    const provider = new HocuspocusProvider({ websocketProvider: sockets[i % sockets.length]!, name, document, token, onSynced: () => synced() });
+    const onSynced = () => {
+      fill(document);
+      synced();
+    };
+    const provider = new HocuspocusProvider({ websocketProvider: sockets[i % sockets.length]!, name, document, token, onSynced });
     provider.attach();
     return { provider, ready };
   });

@@ -3,7 +3,7 @@
 import { closePeers, closeRawPeers, docAccess, openDocuments, openPeers, openRawPeers, openSockets } from "./clients";
 import { TARGET_LABEL, type MemoryReading, type TargetKind } from "./protocol";
 import type { TargetServer } from "./targets";
-import { fillConversation } from "./workload";
+import { fillConversation, messageCount } from "./workload";
 
 export interface MemorySizes {
   connections: number;
@@ -28,7 +28,26 @@ export interface MemoryResult {
 
 type Progress = (message: string) => void;
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits `settleMs`, then until the server has stopped working in the background (JunoKit
+ * keeps the workspace index and search in step after a burst of writes): its CPU time grows
+ * by under 2 % of a core per interval (250 ms, less for tiny runs) twice in a row. Bounded at 20 s.
+ */
+async function settle(target: TargetServer, settleMs: number): Promise<void> {
+  await pause(settleMs);
+  const interval = Math.max(50, Math.min(250, settleMs));
+  const deadline = Date.now() + 20_000;
+  let quiet = 0;
+  let cpu = await target.request<number>({ cmd: "cpu" });
+  while (quiet < 2 && Date.now() < deadline) {
+    await pause(interval);
+    const now = await target.request<number>({ cmd: "cpu" });
+    quiet = now - cpu < interval * 0.02 ? quiet + 1 : 0;
+    cpu = now;
+  }
+}
 
 function perItem(target: TargetKind, count: number, before: MemoryReading, after: MemoryReading): MemoryResult {
   return { target, count, before, after, rssPerItem: (after.rss - before.rss) / count, heapPerItem: (after.heapUsed - before.heapUsed) / count };
@@ -41,10 +60,10 @@ export async function measureConnections(target: TargetServer, sizes: MemorySize
   const read = () => target.request<MemoryReading>({ cmd: "memory", gcs: sizes.gcs });
   if (target.kind === "raw") {
     const base = await openRawPeers(target, sizes.base);
-    await settle(sizes.settleMs);
+    await settle(target, sizes.settleMs);
     const before = await read();
     const more = await openRawPeers(target, sizes.connections);
-    await settle(sizes.settleMs);
+    await settle(target, sizes.settleMs);
     const after = await read();
     closeRawPeers([...base, ...more]);
     return perItem(target.kind, sizes.connections, before, after);
@@ -52,10 +71,10 @@ export async function measureConnections(target: TargetServer, sizes: MemorySize
   const access = await docAccess(target);
   const docName = await access.newConversation();
   const base = await openPeers(target, docName, access.token, sizes.base);
-  await settle(sizes.settleMs);
+  await settle(target, sizes.settleMs);
   const before = await read();
   const more = await openPeers(target, docName, access.token, sizes.connections);
-  await settle(sizes.settleMs);
+  await settle(target, sizes.settleMs);
   const after = await read();
   closePeers([...base, ...more]);
   return perItem(target.kind, sizes.connections, before, after);
@@ -82,13 +101,16 @@ export async function measureDocuments(target: TargetServer, sizes: MemorySizes,
   const fill = (doc: Parameters<typeof fillConversation>[0]) => fillConversation(doc, access.author, sizes.messagesPerDocument);
   const sockets = openSockets(target, Math.max(1, Math.min(10, sizes.base)));
   const base = await openDocuments(sockets, names.slice(0, sizes.base), access.token, fill);
-  await settle(sizes.settleMs);
+  await settle(target, sizes.settleMs);
   const before = await read();
   const more = await openDocuments(sockets, names.slice(sizes.base), access.token, fill);
-  await settle(sizes.settleMs);
+  await settle(target, sizes.settleMs);
   const after = await read();
   const loaded = await target.request<number>({ cmd: "documents" });
   if (loaded < sizes.base + sizes.documents) throw new Error(`${label}: only ${loaded} documents loaded`);
+  // Every document must hold just what the bench wrote (no AI replies, no lost writes).
+  const odd = [...base, ...more].filter((p) => messageCount(p.document) !== sizes.messagesPerDocument).length;
+  if (odd > 0) throw new Error(`${label}: ${odd} documents do not hold exactly ${sizes.messagesPerDocument} messages`);
   for (const provider of [...base, ...more]) provider.destroy();
   for (const socket of sockets) socket.destroy();
   return perItem(target.kind, sizes.documents, before, after);

@@ -33,6 +33,8 @@ export type Command =
   | { cmd: "appendTimes" }
   /** junokit: read the document from the store now; does it hold the marker? */
   | { cmd: "storeHas"; doc: string; marker: string }
+  /** Writes a V8 heap snapshot to `file` (for investigating a memory figure). */
+  | { cmd: "heapSnapshot"; file: string }
   | { cmd: "stop" };
 
 export type Request = Command & { id: number };

@@ -1,6 +1,7 @@
 // One target server in its own process (`node --expose-gc --import tsx bench/server-entry.ts
 // <raw|bare|junokit>`), so its memory and CPU are read cleanly. Driven over IPC by targets.ts.
 // Each target's code is imported only in its own process.
+import { writeHeapSnapshot } from "node:v8";
 import type { Command, MemoryReading, Ready, Reply, Request, TargetKind } from "./protocol";
 
 export interface Target {
@@ -40,6 +41,7 @@ async function answer(target: Target, request: Request): Promise<void> {
 /** Commands every target answers the same way; undefined means "not one of them". */
 async function common(command: Command): Promise<unknown> {
   if (command.cmd === "memory") return readMemory(command.gcs);
+  if (command.cmd === "heapSnapshot") return writeHeapSnapshot(command.file);
   if (command.cmd === "cpu") {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;

@@ -21,7 +21,7 @@ export interface BenchSizes {
 export const FULL: BenchSizes = {
   fanout: { peers: [10, 100], edits: 200, warmup: 20, intervalMs: 20, rounds: 3, quietWaitMs: 5_000 },
   load: { messages: 1000, runs: 7 },
-  memory: { connections: 200, documents: 200, messagesPerDocument: 20, base: 10, settleMs: 1_000, gcs: 6 },
+  memory: { connections: 500, documents: 200, messagesPerDocument: 20, base: 10, settleMs: 1_000, gcs: 6 },
   durability: { edits: 200 },
 };
 

@@ -23,7 +23,8 @@ export interface StartTargetOptions {
 }
 
 export async function startTarget(kind: TargetKind, options: StartTargetOptions = {}): Promise<TargetServer> {
-  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`] : [];
+  // One directory per target; Node names each thread's profile itself (tsx's loader runs on a worker).
+  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${kind}`] : [];
   const child = fork(ENTRY, [kind], {
     cwd: ROOT,
     execArgv: ["--expose-gc", "--import", "tsx", ...profile],

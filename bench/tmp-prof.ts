@@ -1,0 +1,10 @@
+import { rm } from "node:fs/promises";
+import { runFanout } from "./fanout";
+import { startTarget } from "./targets";
+await rm("/tmp/bench-prof", { recursive: true, force: true });
+const targets = new Map();
+for (const kind of ["bare", "junokit"] as const) targets.set(kind, await startTarget(kind, { profileDir: "/tmp/bench-prof" }));
+const runs = await runFanout(targets as any, { peers: [100], edits: 400, warmup: 20, intervalMs: 20, rounds: 1, quietWaitMs: 3000 }, (m) => console.error(m));
+for (const r of runs) console.log(r.target, r.peers, r.deliveries.p50.toFixed(2), r.deliveries.p99.toFixed(2), r.lastPeer.p50.toFixed(2), r.serverCpuPerEditUs.toFixed(0), r.foreignLoad.toFixed(2));
+for (const t of targets.values()) await t.stop();
+process.exit(0);
