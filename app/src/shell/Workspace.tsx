@@ -16,6 +16,8 @@ import {
   useMe,
   useWorkspaceDetails,
 } from "../workspaces";
+import { InboxBell } from "../inbox";
+import { SearchPalette } from "../search";
 import { navigate, useRoute } from "./route";
 
 const LAST_WORKSPACE = "junokit.lastWorkspace";
@@ -173,6 +175,10 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
           <button type="button" className="icon-button drawer-close" aria-label="Close sidebar" onClick={closeDrawer}>
             ✕
           </button>
+        </div>
+        <div className="sidebar__tools">
+          {workspaceId && <SearchPalette workspaceId={workspaceId} workspaceName={workspaces.find((w) => w.id === workspaceId)?.name} onOpened={closeDrawer} />}
+          <InboxBell connection={connection} userId={user.id} viewingConversationId={conversationId} onOpened={closeDrawer} />
         </div>
         {writable && (
           <button type="button" className="button button--primary new-conv" onClick={() => setDialog("conversation")}>
