@@ -7,6 +7,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
+import { createAiPeer, createAiProvider, createMemoryPromptLimits } from "./ai";
 import { createAccounts, createTokenIssuer, loadJwtSecret } from "./auth";
 import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
@@ -51,6 +52,15 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   const accounts = createAccounts(store, tokens, limiterFactory(cluster?.redis));
+  const aiPeer = createAiPeer({
+    provider: createAiProvider(config.ai, logger),
+    claims: store,
+    limits: createMemoryPromptLimits(config.ai.limits),
+    logger,
+    deadlines: config.ai.deadlines,
+    contextTokens: config.ai.contextTokens,
+    instanceId,
+  });
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
   const search = createSearchService({ store, index: createMiniSearchIndex(), documents, logger });
@@ -59,7 +69,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: [...(cluster ? [cluster.extension] : []), search.extension, notifier.extension, createInboxGuard(logger)],
+    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension, search.extension, notifier.extension, createInboxGuard(logger)],
   });
   const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
@@ -91,6 +101,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     close: () =>
       (closing ??= (async () => {
         server.close();
+        await aiPeer.close();
         await notifier.flush();
         await collab.close();
         server.closeAllConnections();
