@@ -60,6 +60,11 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     deadlines: config.ai.deadlines,
     contextTokens: config.ai.contextTokens,
     instanceId,
+    onReply: (reply) => {
+      metrics.aiRequests.inc({ outcome: reply.status });
+      metrics.aiTokens.inc(reply.deltas);
+      if (reply.status === "error") metrics.aiErrors.inc({ kind: reply.kind ?? "unknown" });
+    },
   });
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);

@@ -43,6 +43,10 @@ export interface ReplyReport {
   replyTo: string;
   status: MessageStatus;
   error?: string;
+  /** What ended a reply that is not `done`: a failure kind, or stop/shutdown/a deadline. */
+  kind?: string;
+  /** Deltas the provider streamed, and document transactions they took. */
+  deltas: number;
   writes: number;
   chars: number;
   ms: number;
@@ -299,6 +303,7 @@ export class ConversationPeer {
     this.setTyping(true);
     let status: MessageStatus = "done";
     let error: string | undefined;
+    let kind: string | undefined;
     try {
       if (isStopRequested(reply)) controller.abort(new ReplyEnd("stop", "stopped"));
       const source = this.deps.provider.stream({ messages: plan.messages, signal: controller.signal });
@@ -307,6 +312,7 @@ export class ConversationPeer {
       if (!endReasonOf(controller.signal)) {
         status = "error";
         error = err instanceof AiFailure ? err.message : "The AI peer failed unexpectedly; the server log has the details.";
+        kind = err instanceof AiFailure ? err.kind : "unexpected";
         if (!(err instanceof AiFailure)) this.log.error({ err, replyId }, "unexpected failure while streaming a reply");
       }
     }
@@ -314,16 +320,20 @@ export class ConversationPeer {
     if (end) {
       status = end.reason === "stop" ? "stopped" : "error";
       error = end.reason === "stop" ? undefined : end.message;
+      kind = end.reason;
     }
     if (!this.detached) writer.finish(status, error);
     this.current = undefined;
     this.deps.activeReplies.delete(replyId);
     this.setTyping(false);
     const report: ReplyReport = {
-      docName: this.name, replyId, replyTo: job.messageId, status, writes: writer.writes, chars: writer.chars,
-      ms: Math.round(performance.now() - started), ...(error ? { error } : {}),
+      docName: this.name, replyId, replyTo: job.messageId, status, deltas: writer.deltas, writes: writer.writes, chars: writer.chars,
+      ms: Math.round(performance.now() - started), ...(error ? { error } : {}), ...(kind ? { kind } : {}),
     };
-    this.log.info({ replyId, replyTo: job.messageId, status, writes: report.writes, chars: report.chars, ms: report.ms, error }, "AI reply finished");
+    this.log.info(
+      { replyId, replyTo: job.messageId, status, kind, deltas: report.deltas, writes: report.writes, chars: report.chars, ms: report.ms, error },
+      "AI reply finished",
+    );
     this.deps.onReply?.(report);
   }
 

@@ -17,6 +17,8 @@ export class ReplyWriter {
   writes = 0;
   /** Characters of content and reasoning written so far. */
   chars = 0;
+  /** Deltas received so far. */
+  deltas = 0;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -25,6 +27,7 @@ export class ReplyWriter {
   ) {}
 
   push(delta: AiDelta): void {
+    this.deltas++;
     this.text += delta.content ?? "";
     this.reasoning += delta.reasoning ?? "";
     if (this.timer) return;
