@@ -134,6 +134,11 @@ class LevelStore implements Store {
     return records.sort((a, b) => b.updatedAt - a.updatedAt || compareIds(a.id, b.id));
   }
 
+  async deleteConversation(workspaceId: string, id: string): Promise<void> {
+    const lock = compositeKey("conversation", workspaceId, id);
+    return this.queue.run(lock, () => this.at.conversations.del(compositeKey(workspaceId, id)));
+  }
+
   async claimOnce(key: string, owner: string): Promise<boolean> {
     return this.queue.run(compositeKey("claim", key), async () => {
       if ((await this.at.claims.get(key)) !== undefined) return false;

@@ -218,6 +218,10 @@ class PostgresStore implements Store {
     return rows.map(conversationOf);
   }
 
+  async deleteConversation(workspaceId: string, id: string): Promise<void> {
+    await this.pool.query("DELETE FROM conversations WHERE workspace_id = $1 AND id = $2", [workspaceId, id]);
+  }
+
   async claimOnce(key: string, owner: string): Promise<boolean> {
     const { rowCount } = await this.pool.query("INSERT INTO claims (key, owner) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [key, owner]);
     return rowCount === 1;

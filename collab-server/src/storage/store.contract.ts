@@ -106,6 +106,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.listConversations("w-empty")).toEqual([]);
       });
 
+      it("STO-8 deleteConversation removes one record and leaves the others", async () => {
+        await store.createConversation(conversation("w1", "c1", 10));
+        await store.createConversation(conversation("w1", "c2", 20));
+        await store.deleteConversation("w1", "c1");
+        await store.deleteConversation("w1", "never-existed");
+        expect(await store.getConversation("w1", "c1")).toBeNull();
+        expect((await store.listConversations("w1")).map((c) => c.id)).toEqual(["c2"]);
+      });
+
       it("STO-8 updateConversation patches only the given fields; a missing one stays missing", async () => {
         const c1 = conversation("w1", "c1", 10);
         await store.createConversation(c1);

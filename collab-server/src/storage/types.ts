@@ -83,6 +83,8 @@ export interface WorkspaceStore {
   updateConversation(workspaceId: string, id: string, patch: Partial<Pick<ConversationRecord, "title" | "persona" | "updatedAt">>): Promise<void>;
   /** Most recently updated first (ties by id). */
   listConversations(workspaceId: string): Promise<ConversationRecord[]>;
+  /** Removes a conversation's record (its document is deleted through `DocumentStore`). */
+  deleteConversation(workspaceId: string, id: string): Promise<void>;
 }
 
 export interface ClaimStore {

@@ -27,12 +27,13 @@ export interface ImporterOptions {
 
 /**
  * Writes validated conversations as new ones (SPEC XFER-3): documents first, then the stored
- * records that make them visible; if anything fails, the documents and index entries written
- * so far are deleted again.
+ * records that make them visible; if anything fails, the records, documents and index entries
+ * written so far are deleted again.
  */
 export function createImporter({ store, writer, logger }: ImporterOptions) {
   async function rollBack(workspaceId: string, written: ImportedConversation[]): Promise<void> {
     for (const c of written) {
+      await store.deleteConversation(workspaceId, c.id).catch((err) => logger.error({ err, workspaceId, conversationId: c.id }, "import rollback: deleting a conversation record failed"));
       await store.deleteDocument(c.docName).catch((err) => logger.error({ err, doc: c.docName }, "import rollback: deleting a document failed"));
     }
     await writer.change(workspaceIndexDocName(workspaceId), (index) => {
