@@ -7,7 +7,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
-import { createAiPeer, createAiProvider, createMemoryPromptLimits } from "./ai";
+import { createAiPeer, createAiProvider, createPromptLimits } from "./ai";
 import { createAccounts, createTokenIssuer, loadJwtSecret } from "./auth";
 import { createCollab, type Collab } from "./collab";
 import type { Config } from "./config";
@@ -55,11 +55,12 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   const aiPeer = createAiPeer({
     provider: createAiProvider(config.ai, logger),
     claims: store,
-    limits: createMemoryPromptLimits(config.ai.limits),
+    limits: createPromptLimits(config.ai.limits, limiterFactory(cluster?.redis)),
     logger,
     deadlines: config.ai.deadlines,
     contextTokens: config.ai.contextTokens,
     instanceId,
+    clustered: Boolean(cluster),
     onReply: (reply) => {
       metrics.aiRequests.inc({ outcome: reply.status });
       metrics.aiTokens.inc(reply.deltas);

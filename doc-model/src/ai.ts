@@ -29,6 +29,19 @@ export function clearStop(map: MessageMap): void {
   if (map.has(KEY.stop)) map.delete(KEY.stop);
 }
 
+/**
+ * Until when (ms since epoch) the server instance writing a streaming reply vouches for it;
+ * renewed while it writes. Other instances leave a reply with a live lease alone (SPEC AI-6).
+ */
+export function setReplyLease(map: MessageMap, until: number): void {
+  map.set(KEY.leaseUntil, until);
+}
+
+export function replyLease(map: MessageMap): number {
+  const until = map.get(KEY.leaseUntil);
+  return typeof until === "number" && Number.isFinite(until) ? until : 0;
+}
+
 /** Records where a message stands in the AI's latest prompt; writes only on change. */
 export function setContextState(map: MessageMap, state: ContextState): void {
   if (map.get(KEY.context) !== state) map.set(KEY.context, state);

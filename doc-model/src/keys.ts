@@ -29,4 +29,5 @@ export const KEY = {
   editOf: "editOf",
   context: "context",
   summary: "summary",
+  leaseUntil: "leaseUntil",
 } as const;

@@ -23,6 +23,8 @@ export interface AiPeerOptions {
   writeIntervalMs?: number;
   /** Names this process as the owner of its claims (default: random per start). */
   instanceId?: string;
+  /** Other instances share the documents (Redis): replies of theirs are judged by lease (SPEC AI-6). */
+  clustered?: boolean;
   onReply?: (report: ReplyReport) => void;
 }
 
@@ -46,6 +48,7 @@ export function createAiPeer(options: AiPeerOptions) {
     // cl100k is a close enough count for today's models; the budget keeps a margin anyway.
     countTokens: (text) => countTokens(text),
     isClosing: () => closing,
+    solo: !options.clustered,
     activeReplies: new Set(),
     ...(options.onReply ? { onReply: options.onReply } : {}),
   };

@@ -1,7 +1,7 @@
 import type { DirectConnection, Document, Hocuspocus } from "@hocuspocus/server";
 import {
   appendMessage, builtInPersona, findMessage, isStopRequested, mentionsAi, messageId, messageList, metaMap,
-  observeAiRequests, readMessage, readMeta, setContextState, setPending, setStatus, summaryText, clearStop,
+  observeAiRequests, readMessage, readMeta, replyLease, setContextState, setPending, setReplyLease, setStatus, summaryText, clearStop,
   AI_AUTHOR_ID, AWARENESS_AI, AWARENESS_TYPING, AWARENESS_USER,
   type AiPresence, type MessageMap, type MessageStatus, type Persona, type QueueEntry,
 } from "@junokit/doc-model";
@@ -18,6 +18,10 @@ import { ReplyWriter } from "./reply-writer";
 export const INTERRUPTED_ON_RESTART = "Interrupted: the server stopped while writing this reply. Use Retry to ask again.";
 export const INTERRUPTED_ON_SHUTDOWN = "Interrupted: the server shut down while writing this reply. Use Retry to ask again.";
 
+/** How long a writing instance vouches for a streaming reply, and how often it renews that. */
+export const LEASE_MS = 15_000;
+const LEASE_RENEW_MS = 5_000;
+
 /** What every conversation's peer shares within one process. */
 export interface PeerDeps {
   instance: Hocuspocus;
@@ -31,6 +35,11 @@ export interface PeerDeps {
   instanceId: string;
   countTokens: (text: string) => number;
   isClosing(): boolean;
+  /**
+   * True when no other instance can be writing into these documents (no cluster): a reply
+   * found streaming is then cut at once; otherwise only once its lease has run out.
+   */
+  solo: boolean;
   /** Replies this process is writing right now, by message id (never marked interrupted). */
   activeReplies: Set<string>;
   /** Called after every finished reply (tests and the benchmark read it). */
@@ -77,6 +86,7 @@ export class ConversationPeer {
   private holding: Promise<DirectConnection | null> | undefined;
   private pumping: Promise<void> | undefined;
   private detached = false;
+  private leaseCheck: NodeJS.Timeout | undefined;
   private readonly unobserve: () => void;
   private readonly log: Logger;
 
@@ -105,6 +115,7 @@ export class ConversationPeer {
   /** The document was unloaded: forget it (nothing is running, it was held while busy). */
   detach(): void {
     this.detached = true;
+    clearTimeout(this.leaseCheck);
     this.unobserve();
     this.current?.controller.abort(new ReplyEnd("shutdown", INTERRUPTED_ON_SHUTDOWN));
   }
@@ -171,13 +182,7 @@ export class ConversationPeer {
   private recover(): void {
     const messages = messageList(this.doc).toArray().map((map) => ({ map, ...readMessage(map) }));
     const retried = new Set(messages.map((m) => m.retryOf).filter(Boolean));
-    const interrupted = messages.filter(
-      (m) => m.role === "assistant" && m.authorId === AI_AUTHOR_ID && m.status === "streaming" && !this.deps.activeReplies.has(m.id),
-    );
-    if (interrupted.length > 0) {
-      this.transact(() => interrupted.forEach((m) => setStatus(m.map, "error", INTERRUPTED_ON_RESTART)));
-      this.log.warn({ replies: interrupted.map((m) => m.id) }, "marked replies cut by a restart as interrupted");
-    }
+    this.markInterrupted();
     for (const m of messages) {
       if (m.role === "user" && m.pending) {
         this.enqueue({ kind: "reply", messageId: m.id, requester: { id: m.authorId, name: m.authorName } }, false);
@@ -187,6 +192,31 @@ export class ConversationPeer {
         this.enqueue({ kind: "regenerate", messageId: m.replyTo, previousId: m.id, requester }, false);
       }
     }
+  }
+
+  /**
+   * Marks replies nobody writes any more as interrupted. Alone, that is every streaming reply
+   * this process is not writing; in a cluster, those whose writer's lease has run out (the
+   * others are checked again when their lease would end).
+   */
+  private markInterrupted(): void {
+    if (this.detached) return;
+    const now = Date.now();
+    let nextCheck = Infinity;
+    const cut: MessageMap[] = [];
+    for (const map of messageList(this.doc).toArray()) {
+      const m = readMessage(map);
+      if (m.role !== "assistant" || m.authorId !== AI_AUTHOR_ID || m.status !== "streaming" || this.deps.activeReplies.has(m.id)) continue;
+      const lease = replyLease(map);
+      if (this.deps.solo || lease <= now) cut.push(map);
+      else nextCheck = Math.min(nextCheck, lease);
+    }
+    if (cut.length > 0) {
+      this.transact(() => cut.forEach((map) => setStatus(map, "error", INTERRUPTED_ON_RESTART)));
+      this.log.warn({ replies: cut.map(messageId) }, "marked replies whose writer stopped as interrupted");
+    }
+    clearTimeout(this.leaseCheck);
+    if (nextCheck < Infinity) this.leaseCheck = setTimeout(() => this.markInterrupted(), nextCheck - now + 1_000);
   }
 
   // --- the queue ---------------------------------------------------------------------------
@@ -282,6 +312,7 @@ export class ConversationPeer {
     this.transact(() => {
       setPending(target!, false);
       map = reply("streaming");
+      setReplyLease(map, Date.now() + LEASE_MS);
       for (const [message, state] of plan.ledger) setContextState(message, state);
       if (plan.fold.length > 0) {
         const summary = summaryText(this.doc);
@@ -300,6 +331,7 @@ export class ConversationPeer {
     this.deps.activeReplies.add(replyId);
     const writer = new ReplyWriter(this.doc, reply, this.deps.writeIntervalMs);
     const started = performance.now();
+    const renew = setInterval(() => this.transact(() => setReplyLease(reply, Date.now() + LEASE_MS)), LEASE_RENEW_MS);
     this.setTyping(true);
     let status: MessageStatus = "done";
     let error: string | undefined;
@@ -316,6 +348,7 @@ export class ConversationPeer {
         if (!(err instanceof AiFailure)) this.log.error({ err, replyId }, "unexpected failure while streaming a reply");
       }
     }
+    clearInterval(renew);
     const end = endReasonOf(controller.signal);
     if (end) {
       status = end.reason === "stop" ? "stopped" : "error";

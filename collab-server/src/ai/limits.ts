@@ -1,8 +1,9 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 
 /**
  * Cost control (SPEC AI-13): how many prompts a person and a workspace may send the AI per
- * minute. In memory for one process; the scale-out path backs the same interface with Redis.
+ * minute. In memory for one process, or shared through whatever limiters the caller makes
+ * (Redis when instances are clustered).
  */
 export interface PromptLimits {
   /** Counts one prompt; resolves null when allowed, or the message the refusal shows. */
@@ -14,9 +15,11 @@ export interface PromptLimitSettings {
   perWorkspacePerMinute: number;
 }
 
-export function createMemoryPromptLimits(settings: PromptLimitSettings): PromptLimits {
-  const perUser = new RateLimiterMemory({ points: settings.perUserPerMinute, duration: 60 });
-  const perWorkspace = new RateLimiterMemory({ points: settings.perWorkspacePerMinute, duration: 60 });
+export type MakeLimiter = (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
+
+export function createPromptLimits(settings: PromptLimitSettings, makeLimiter: MakeLimiter = (o) => new RateLimiterMemory(o)): PromptLimits {
+  const perUser = makeLimiter({ keyPrefix: "ai-prompts-user", points: settings.perUserPerMinute, duration: 60 });
+  const perWorkspace = makeLimiter({ keyPrefix: "ai-prompts-workspace", points: settings.perWorkspacePerMinute, duration: 60 });
   return {
     async take(userId, workspaceId) {
       try {

@@ -1,0 +1,52 @@
+import { findMessage, requestStop } from "@junokit/doc-model";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clusterEnv, dropSchema } from "../support/cluster";
+import { startOpenAiSse, type OpenAiSse } from "../support/openai-sse";
+import { addMember, startTestServer, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
+import { open, replies, replyTo, say, settled, TEST_KEY, TEST_MODEL } from "./ai-support";
+
+let sse: OpenAiSse;
+const peers: Peer[] = [];
+const servers: TestServer[] = [];
+let schema = "";
+
+beforeAll(async () => {
+  sse = await startOpenAiSse();
+  const env = { ...clusterEnv(), AI_BASE_URL: sse.baseUrl, AI_API_KEY: TEST_KEY, AI_MODEL: TEST_MODEL };
+  schema = env.DATABASE_SCHEMA!;
+  for (let i = 0; i < 2; i++) servers.push(await startTestServer({ env }));
+});
+afterAll(async () => {
+  peers.forEach((p) => p.destroy());
+  for (const s of servers) await s.close();
+  if (schema) await dropSchema(schema);
+  await sse?.close();
+});
+
+describe("AI peer in a cluster", () => {
+  it("AI-6 AI-4 one answer per prompt; another instance leaves a live reply alone; stop crosses instances", async () => {
+    const [a, b] = servers as [TestServer, TestServer];
+    const c = await workspaceWithConversation(a.url);
+    const bob = await addMember(b.url, c.owner, c.workspaceId, "editor");
+    sse.when("cluster-one", { steps: [{ content: "Part one" }, { gate: "cluster-one" }, { content: ", part two." }, { finish: "stop" }, { done: true }] });
+    const onA = await open(a.wsUrl, c.docName, c.owner, peers);
+    const asked = say(onA, c.owner, "cluster-one go");
+    await until(onA.doc, () => replyTo(onA, asked)?.text === "Part one");
+    // Instance B loads the conversation while A writes into it: the reply's lease is live.
+    const onB = await open(b.wsUrl, c.docName, bob, peers);
+    await until(onB.doc, () => replyTo(onB, asked)?.text === "Part one");
+    expect(replyTo(onB, asked)!.status).toBe("streaming");
+    sse.release("cluster-one");
+    expect(await settled(onB, asked)).toMatchObject({ status: "done", text: "Part one, part two." });
+    expect(replies(onA, asked)).toHaveLength(1);
+    expect(sse.requestsFor("cluster-one")).toHaveLength(1);
+
+    sse.when("cluster-two", { steps: Array.from({ length: 300 }, (_, i) => ({ content: ` w${i}`, delayMs: 10 })) });
+    const second = say(onA, c.owner, "cluster-two go");
+    await until(onB.doc, () => (replyTo(onB, second)?.text.length ?? 0) > 12);
+    onB.doc.transact(() => requestStop(findMessage(onB.doc, replyTo(onB, second)!.id)!));
+    expect((await settled(onA, second, 3000)).status).toBe("stopped");
+    expect(await sse.requestsFor("cluster-two")[0]!.ended).toMatchObject({ aborted: true });
+    expect(replies(onB, second)).toHaveLength(1);
+  });
+});
