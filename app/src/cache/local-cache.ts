@@ -1,0 +1,324 @@
+// The device's copy of one Yjs document in IndexedDB (y-indexeddb's layout). Written for
+// the failure cases y-indexeddb leaves open: every IndexedDB error (a full disk, private
+// mode, a tab deleting the database) is reported through `onProblem`/`onLost` and never
+// becomes an unhandled rejection, and the app keeps working from memory and the network.
+//
+// Growth is bounded: each update is appended, and once `compactAfter` updates have piled up
+// the whole state is written as one record and the older ones deleted, in one transaction
+// (so two tabs compacting at once cannot lose each other's writes). Small records beside the
+// updates hold what the app needs before the document: the cache's generation, the state
+// the server has acknowledged, and a first screen to paint.
+import * as Y from "yjs";
+import { committed, CUSTOM, isQuotaError, openDatabase, request, UPDATES } from "./idb";
+
+/** y-indexeddb's threshold: an unbounded log of small updates would slow every load. */
+export const COMPACT_AFTER = 500;
+
+export type CacheProblemKind = "quota" | "unavailable" | "failed";
+
+export interface LocalCacheOptions {
+  /** The IndexedDB to use (tests pass fake-indexeddb's); undefined: the browser's; null: none. */
+  factory?: IDBFactory | null;
+  compactAfter?: number;
+  onProblem?(kind: CacheProblemKind, error: unknown): void;
+  /** A write succeeded again after failing (space was freed). */
+  onRecovered?(): void;
+  /** Another tab deleted or upgraded the database (a reset, a sign-out); this cache is closed. */
+  onLost?(): void;
+  /** Runs between reading the small records and applying the (possibly large) updates. */
+  beforeLoad?(): Promise<void>;
+  /** How compaction waits for a quiet moment; returns a cancel function. */
+  whenIdle?(run: () => void): () => void;
+}
+
+export interface CacheRecords {
+  /** Changes whenever this cache is deleted and created again; tabs only trust their own generation. */
+  generation: string;
+  /** The server's acknowledged state vector as last recorded, if any. */
+  acked: Uint8Array | null;
+  /** Whatever first screen was kept (see `keep`). */
+  screen: unknown;
+}
+
+const GENERATION = "generation";
+const ACKED = "acked";
+const SCREEN = "screen";
+
+export class LocalCache {
+  /** Resolves once the small records are read; null when IndexedDB can't be used. */
+  readonly records: Promise<CacheRecords | null>;
+  /** Resolves true once the cached updates are in the document (false: nothing could be loaded). */
+  readonly loaded: Promise<boolean>;
+
+  private readonly factory: IDBFactory | null;
+  private readonly compactAfter: number;
+  private readonly ready: Promise<IDBDatabase | null>;
+  private db: IDBDatabase | null = null;
+  private queue: Uint8Array[] = [];
+  private writeScheduled = false;
+  private chain: Promise<void> = Promise.resolve();
+  /** Key after the last record this cache has read or written. */
+  private ref = 0;
+  private count = 0;
+  private failing = false;
+  private repairWithFullState = false;
+  private cancelCompaction: (() => void) | null = null;
+  private gone = false;
+
+  constructor(
+    readonly name: string,
+    readonly doc: Y.Doc,
+    private readonly options: LocalCacheOptions = {},
+  ) {
+    this.factory = options.factory !== undefined ? options.factory : typeof indexedDB === "undefined" ? null : indexedDB;
+    this.compactAfter = options.compactAfter ?? COMPACT_AFTER;
+    doc.on("update", this.onUpdate);
+    this.ready = this.open();
+    this.records = this.ready.then((db) => (db ? this.readRecords(db) : null));
+    this.loaded = this.records.then((records) => (records ? this.load() : false));
+  }
+
+  /** True while the database is open and usable. */
+  get usable(): boolean {
+    return this.db !== null && !this.gone;
+  }
+
+  /** Stores a small record beside the updates; resolves false (after reporting) on failure. */
+  async keep(key: "acked" | "screen", value: unknown): Promise<boolean> {
+    const db = await this.ready;
+    if (!db || this.gone) return false;
+    try {
+      const tx = db.transaction([CUSTOM], "readwrite");
+      tx.objectStore(CUSTOM).put(value, key === "acked" ? ACKED : SCREEN);
+      await committed(tx);
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  /** Writes the whole state as one record and deletes the rest (also runs by itself). */
+  compact(): Promise<void> {
+    this.cancelCompaction?.();
+    this.cancelCompaction = null;
+    return this.enqueue(() => this.compactNow());
+  }
+
+  /** Resolves once every update seen so far is written (or has failed). */
+  async flush(): Promise<void> {
+    await Promise.resolve();
+    await this.chain;
+  }
+
+  /** Number of update records stored (tests and diagnostics). */
+  async storedUpdates(): Promise<number> {
+    const db = await this.ready;
+    if (!db || this.gone) return 0;
+    try {
+      return await request(db.transaction([UPDATES], "readonly").objectStore(UPDATES).count());
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Stops listening, finishes queued writes and closes the database. */
+  async destroy(): Promise<void> {
+    this.doc.off("update", this.onUpdate);
+    this.cancelCompaction?.();
+    this.cancelCompaction = null;
+    await this.flush();
+    this.gone = true;
+    this.db?.close();
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || this.gone) return;
+    this.queue.push(update);
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    // Updates of one task (a streaming reply's burst, a pasted text) share one transaction.
+    queueMicrotask(() => {
+      this.writeScheduled = false;
+      void this.enqueue(() => this.writeQueued());
+    });
+  };
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step, step);
+    return this.chain;
+  }
+
+  private async open(): Promise<IDBDatabase | null> {
+    if (!this.factory) {
+      this.options.onProblem?.("unavailable", new Error("IndexedDB is not available"));
+      return null;
+    }
+    try {
+      const db = await openDatabase(this.factory, this.name);
+      // Another tab wants to delete or upgrade it: let go at once so it isn't blocked.
+      db.onversionchange = () => this.lose();
+      db.onclose = () => this.lose();
+      this.db = db;
+      return db;
+    } catch (error) {
+      this.options.onProblem?.("unavailable", error);
+      return null;
+    }
+  }
+
+  private async readRecords(db: IDBDatabase): Promise<CacheRecords | null> {
+    try {
+      const store = db.transaction([CUSTOM], "readonly").objectStore(CUSTOM);
+      const [generation, acked, screen] = await Promise.all([request(store.get(GENERATION)), request(store.get(ACKED)), request(store.get(SCREEN))]);
+      const records: CacheRecords = {
+        generation: typeof generation === "string" ? generation : newGeneration(),
+        acked: acked instanceof Uint8Array ? acked : null,
+        screen: screen ?? null,
+      };
+      if (records.generation !== generation) await this.putGeneration(db, records.generation);
+      return records;
+    } catch (error) {
+      this.fail(error);
+      return null;
+    }
+  }
+
+  private async putGeneration(db: IDBDatabase, generation: string): Promise<void> {
+    try {
+      const tx = db.transaction([CUSTOM], "readwrite");
+      tx.objectStore(CUSTOM).put(generation, GENERATION);
+      await committed(tx);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async load(): Promise<boolean> {
+    await this.options.beforeLoad?.();
+    const db = this.db;
+    if (!db || this.gone) return false;
+    try {
+      const store = db.transaction([UPDATES], "readonly").objectStore(UPDATES);
+      const [updates, keys] = await Promise.all([request(store.getAll()), request(store.getAllKeys())]);
+      if (this.gone) return false;
+      this.doc.transact(() => {
+        for (const update of updates) if (update instanceof Uint8Array) Y.applyUpdate(this.doc, update, this);
+      }, this);
+      this.ref = keys.length > 0 ? Number(keys[keys.length - 1]) + 1 : 0;
+      this.count = keys.length;
+      if (this.count >= this.compactAfter) this.scheduleCompaction();
+      return true;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  private async writeQueued(): Promise<void> {
+    const db = await this.ready;
+    const batch = this.queue.splice(0);
+    if (!db || this.gone || batch.length === 0) return;
+    // After a failed write the log has a hole; the full state mends it.
+    const records = this.repairWithFullState ? [Y.encodeStateAsUpdate(this.doc)] : batch;
+    try {
+      const tx = db.transaction([UPDATES], "readwrite");
+      const store = tx.objectStore(UPDATES);
+      for (const update of records) store.add(update);
+      await committed(tx);
+      this.count += records.length;
+      this.repairWithFullState = false;
+      this.recovered();
+      if (this.count >= this.compactAfter) this.scheduleCompaction();
+    } catch (error) {
+      this.repairWithFullState = true;
+      this.fail(error);
+    }
+  }
+
+  private async compactNow(): Promise<void> {
+    const db = this.db;
+    if (!db || this.gone) return;
+    try {
+      const tx = db.transaction([UPDATES], "readwrite");
+      const store = tx.objectStore(UPDATES);
+      // Updates other tabs stored since we loaded must be in the state we write.
+      const fresh = await request(store.getAll(IDBKeyRange.lowerBound(this.ref)));
+      this.doc.transact(() => {
+        for (const update of fresh) if (update instanceof Uint8Array) Y.applyUpdate(this.doc, update, this);
+      }, this);
+      const key = Number(await request(store.add(Y.encodeStateAsUpdate(this.doc))));
+      await request(store.delete(IDBKeyRange.upperBound(key, true)));
+      await committed(tx);
+      this.ref = key + 1;
+      this.count = 1;
+      this.repairWithFullState = false;
+      this.recovered();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private scheduleCompaction(): void {
+    if (this.cancelCompaction || this.gone) return;
+    const whenIdle = this.options.whenIdle ?? defaultWhenIdle;
+    this.cancelCompaction = whenIdle(() => {
+      this.cancelCompaction = null;
+      void this.enqueue(() => this.compactNow());
+    });
+  }
+
+  private fail(error: unknown): void {
+    if (this.gone) return;
+    this.failing = true;
+    this.options.onProblem?.(isQuotaError(error) ? "quota" : "failed", error);
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
+    this.options.onRecovered?.();
+  }
+
+  private lose(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.queue = [];
+    this.cancelCompaction?.();
+    this.cancelCompaction = null;
+    this.db?.close();
+    this.options.onLost?.();
+  }
+}
+
+/** Reads the generation a cache currently has (null: none, or IndexedDB unusable). */
+export async function readGeneration(factory: IDBFactory | null, name: string): Promise<string | null> {
+  if (!factory) return null;
+  let db: IDBDatabase | null = null;
+  try {
+    db = await openDatabase(factory, name);
+    const value = await request(db.transaction([CUSTOM], "readonly").objectStore(CUSTOM).get(GENERATION));
+    return typeof value === "string" ? value : null;
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}
+
+function newGeneration(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
+function defaultWhenIdle(run: () => void): () => void {
+  // A second after the last write, then in idle time: compaction encodes the whole document.
+  let idle: number | null = null;
+  const timer = setTimeout(() => {
+    if (typeof requestIdleCallback === "function") idle = requestIdleCallback(run, { timeout: 5000 });
+    else run();
+  }, 1000);
+  return () => {
+    clearTimeout(timer);
+    if (idle !== null) cancelIdleCallback(idle);
+  };
+}
