@@ -19,6 +19,11 @@ export interface FanoutSizes {
   quietWaitMs: number;
 }
 
+export interface FanoutOptions {
+  /** Write a CPU profile of each server covering just the edits (latencies then include its cost). */
+  profileDir?: string;
+}
+
 export interface FanoutRun {
   target: TargetKind;
   peers: number;
@@ -70,7 +75,8 @@ interface RunWindow {
  * Sends edit `seq` at start + seq × interval (open loop: a slow server builds a queue), then
  * waits (bounded) for the last edit everywhere. Server CPU and machine load cover just this.
  */
-async function paced(target: TargetServer, ledger: Ledger, intervalMs: number, send: (seq: number) => void): Promise<RunWindow> {
+async function paced(target: TargetServer, ledger: Ledger, intervalMs: number, send: (seq: number) => void, profileFile?: string): Promise<RunWindow> {
+  if (profileFile) await target.request({ cmd: "profile", action: "start" });
   const machineFrom = sampleMachine();
   const clientFrom = ownCpuMs();
   const serverFrom = await target.request<number>({ cmd: "cpu" });
@@ -83,10 +89,11 @@ async function paced(target: TargetServer, ledger: Ledger, intervalMs: number, s
   }
   await within(ledger.complete, 10_000, "fan-out").catch(() => undefined);
   const serverCpuMs = (await target.request<number>({ cmd: "cpu" })) - serverFrom;
+  if (profileFile) await target.request({ cmd: "profile", action: "stop", file: profileFile });
   return { serverCpuMs, foreignLoad: foreignLoad(machineFrom, sampleMachine(), serverCpuMs + ownCpuMs() - clientFrom) };
 }
 
-async function rawRun(target: TargetServer, peers: number, sizes: FanoutSizes): Promise<[Ledger, RunWindow]> {
+async function rawRun(target: TargetServer, peers: number, sizes: FanoutSizes, profileFile?: string): Promise<[Ledger, RunWindow]> {
   const ledger = new Ledger(sizes.warmup + sizes.edits, peers, sizes.warmup);
   const [writer, ...receivers] = await openRawPeers(target, peers + 1);
   try {
@@ -95,14 +102,20 @@ async function rawRun(target: TargetServer, peers: number, sizes: FanoutSizes): 
     const window = await paced(target, ledger, sizes.intervalMs, (seq) => {
       frame.writeUInt32LE(seq, 0);
       writer!.socket.send(frame);
-    });
+    }, profileFile);
     return [ledger, window];
   } finally {
     closeRawPeers([writer!, ...receivers]);
   }
 }
 
-async function hocuspocusRun(target: TargetServer, access: DocAccess, peers: number, sizes: FanoutSizes): Promise<[Ledger, RunWindow]> {
+async function hocuspocusRun(
+  target: TargetServer,
+  access: DocAccess,
+  peers: number,
+  sizes: FanoutSizes,
+  profileFile?: string,
+): Promise<[Ledger, RunWindow]> {
   const ledger = new Ledger(sizes.warmup + sizes.edits, peers, sizes.warmup);
   const docName = await access.newConversation();
   const writer = openPeer(target, docName, access.token);
@@ -115,7 +128,7 @@ async function hocuspocusRun(target: TargetServer, access: DocAccess, peers: num
     all.push(...receivers);
     for (const r of receivers) watchEdits(r.doc, ledger);
     const text = editedText(writer.doc)!;
-    const window = await paced(target, ledger, sizes.intervalMs, (seq) => text.insert(text.length, editChunk(seq)));
+    const window = await paced(target, ledger, sizes.intervalMs, (seq) => text.insert(text.length, editChunk(seq)), profileFile);
     return [ledger, window];
   } finally {
     closePeers(all);
@@ -137,7 +150,12 @@ function watchEdits(doc: Y.Doc, ledger: Ledger): void {
   });
 }
 
-export async function runFanout(targets: Map<TargetKind, TargetServer>, sizes: FanoutSizes, progress: Progress): Promise<FanoutRun[]> {
+export async function runFanout(
+  targets: Map<TargetKind, TargetServer>,
+  sizes: FanoutSizes,
+  progress: Progress,
+  options: FanoutOptions = {},
+): Promise<FanoutRun[]> {
   const runs: FanoutRun[] = [];
   const access = new Map<TargetKind, DocAccess>();
   const order = [...targets.keys()];
@@ -150,7 +168,9 @@ export async function runFanout(targets: Map<TargetKind, TargetServer>, sizes: F
       for (const peers of sizes.peers) {
         progress(`fan-out N=${peers} · ${TARGET_LABEL[kind]} · round ${round + 1}/${sizes.rounds}`);
         if (sizes.quietWaitMs > 0) await waitForQuiet(sizes.quietWaitMs);
-        const [ledger, window] = kind === "raw" ? await rawRun(target, peers, sizes) : await hocuspocusRun(target, access.get(kind)!, peers, sizes);
+        const profile = options.profileDir && `${options.profileDir}/fanout-${kind}-N${peers}-round${round + 1}.cpuprofile`;
+        const [ledger, window] =
+          kind === "raw" ? await rawRun(target, peers, sizes, profile || undefined) : await hocuspocusRun(target, access.get(kind)!, peers, sizes, profile || undefined);
         runs.push({
           target: kind,
           peers,

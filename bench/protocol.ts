@@ -35,6 +35,9 @@ export type Command =
   | { cmd: "storeHas"; doc: string; marker: string }
   /** Writes a V8 heap snapshot to `file` (for investigating a memory figure). */
   | { cmd: "heapSnapshot"; file: string }
+  /** Starts a CPU profile of the main thread; "stop" writes it to `file` (a window of a scenario). */
+  | { cmd: "profile"; action: "start" }
+  | { cmd: "profile"; action: "stop"; file: string }
   | { cmd: "stop" };
 
 export type Request = Command & { id: number };

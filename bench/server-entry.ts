@@ -1,6 +1,8 @@
 // One target server in its own process (`node --expose-gc --import tsx bench/server-entry.ts
 // <raw|bare|junokit>`), so its memory and CPU are read cleanly. Driven over IPC by targets.ts.
 // Each target's code is imported only in its own process.
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { writeHeapSnapshot } from "node:v8";
 import type { Command, MemoryReading, Ready, Reply, Request, TargetKind } from "./protocol";
 
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
 async function answer(target: Target, request: Request): Promise<void> {
   let reply: Reply;
   try {
-    const value = request.cmd === "stop" ? await target.stop() : await common(request) ?? (await target.handle(request));
+    const shared = request.cmd === "stop" ? { value: await target.stop() } : await common(request);
+    const value = shared ? shared.value : await target.handle(request);
     reply = { id: request.id, ok: true, value: value ?? null };
   } catch (err) {
     reply = { id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -39,14 +42,39 @@ async function answer(target: Target, request: Request): Promise<void> {
 }
 
 /** Commands every target answers the same way; undefined means "not one of them". */
-async function common(command: Command): Promise<unknown> {
-  if (command.cmd === "memory") return readMemory(command.gcs);
-  if (command.cmd === "heapSnapshot") return writeHeapSnapshot(command.file);
-  if (command.cmd === "cpu") {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
+async function common(command: Command): Promise<{ value: unknown } | undefined> {
+  switch (command.cmd) {
+    case "memory":
+      return { value: await readMemory(command.gcs) };
+    case "heapSnapshot":
+      return { value: writeHeapSnapshot(command.file) };
+    case "profile":
+      return { value: command.action === "start" ? await startProfile() : await stopProfile(command.file) };
+    case "cpu": {
+      const { user, system } = process.cpuUsage();
+      return { value: (user + system) / 1000 };
+    }
+    default:
+      return undefined;
   }
-  return undefined;
+}
+
+let profiler: Session | undefined;
+
+async function startProfile(): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
+
+async function stopProfile(file: string): Promise<string> {
+  if (!profiler) throw new Error("no profile running");
+  const { profile } = await profiler.post("Profiler.stop");
+  profiler.disconnect();
+  profiler = undefined;
+  await writeFile(file, JSON.stringify(profile));
+  return file;
 }
 
 /** A reading after repeated forced GCs, so garbage does not count as memory in use. */

@@ -2,6 +2,7 @@
 // server in its own child process of this one. Sizes: full (`npm run bench`), quick
 // (BENCH_QUICK=1) and tiny (the smoke test).
 import { execFileSync } from "node:child_process";
+import { mkdir } from "node:fs/promises";
 import { cpus } from "node:os";
 import { runColdLoad, type LoadResult, type LoadSizes } from "./cold-load";
 import { runDurability, type DurabilityResult, type DurabilitySizes } from "./durability";
@@ -117,7 +118,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     return out;
   }
 
-  const fanoutRuns = await fanoutAll(sizes.fanout, start, progress, errors);
+  const fanoutRuns = await fanoutAll(sizes.fanout, start, progress, errors, options.profileDir);
   const hocuspocus = TARGETS.filter((k) => k !== "raw");
   const loadAndAck = await each("cold load + ack", hocuspocus, async (target) => ({
     load: await runColdLoad(target, sizes.load, progress),
@@ -149,6 +150,7 @@ async function fanoutAll(
   start: (kind: TargetKind) => Promise<TargetServer>,
   progress: (message: string) => void,
   errors: BenchError[],
+  profileDir?: string,
 ): Promise<FanoutRun[]> {
   const targets = new Map<TargetKind, TargetServer>();
   try {
@@ -157,7 +159,8 @@ async function fanoutAll(
     started.forEach((s, i) => s.status === "fulfilled" && targets.set(TARGETS[i]!, s.value));
     const failed = started.find((s) => s.status === "rejected");
     if (failed) throw failed.reason;
-    return await runFanout(targets, sizes, progress);
+    if (profileDir) await mkdir(profileDir, { recursive: true });
+    return await runFanout(targets, sizes, progress, profileDir ? { profileDir } : {});
   } catch (err) {
     errors.push({ scenario: "fan-out", target: "junokit", error: err instanceof Error ? err.message : String(err) });
     progress(`fan-out FAILED: ${String(err)}`);
