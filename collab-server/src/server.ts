@@ -16,6 +16,7 @@ import { createInboxGuard, createNotifier, type Notifier } from "./inbox";
 import type { Logger } from "./log";
 import { createMetrics } from "./metrics";
 import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
+import { openConfiguredLocalModel } from "./local-model";
 import { createDocumentSource, createMiniSearchIndex, createSearchService, searchRoutes, type SearchService } from "./search";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createImporter, DEFAULT_IMPORT_LIMITS, transferRoutes } from "./transfer";
@@ -52,8 +53,13 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   const accounts = createAccounts(store, tokens, limiterFactory(cluster?.redis));
+  // AI_BASE_URL wins; else a local model file that loads; else the notice (SPEC LLM-1, LLM-2).
+  const localModel = config.ai.baseUrl ? undefined : await openConfiguredLocalModel(
+    { modelPath: config.ai.modelPath, dataDir: config.dataDir, threads: config.ai.threads, maxTokens: config.ai.maxTokens, promptTokens: config.ai.contextTokens },
+    logger,
+  );
   const aiPeer = createAiPeer({
-    provider: createAiProvider(config.ai, logger),
+    provider: localModel ?? createAiProvider(config.ai, logger),
     claims: store,
     limits: createPromptLimits(config.ai.limits, limiterFactory(cluster?.redis)),
     logger,
@@ -108,6 +114,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
       (closing ??= (async () => {
         server.close();
         await aiPeer.close();
+        await localModel?.close();
         await notifier.flush();
         await collab.close();
         server.closeAllConnections();
