@@ -1,10 +1,10 @@
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { LlamaChat, resolveChatWrapper, type ChatWrapper, type LlamaContextSequence } from "node-llama-cpp";
+import type { ChatWrapper, LlamaChat, LlamaContextSequence } from "node-llama-cpp";
 import { AiFailure, type AiDelta, type AiProvider, type CompletionRequest } from "../ai";
 import type { Logger } from "../log";
 import { promptKey, toChatHistory } from "./chat-history";
-import { llamaRuntime, loadModelFile, ModelLoadError, routeLlamaLog } from "./runtime";
+import { llamaRuntime, loadModelFile, ModelLoadError, nodeLlamaCpp, routeLlamaLog } from "./runtime";
 import { SequencePool } from "./sequence-pool";
 
 export interface LocalModelOptions {
@@ -47,6 +47,7 @@ export async function openLocalModelProvider(options: LocalModelOptions): Promis
   const unroute = routeLlamaLog(logger);
   try {
     const started = performance.now();
+    const { LlamaChat, resolveChatWrapper } = await nodeLlamaCpp();
     const llama = await llamaRuntime(options.threads);
     const model = await loadModelFile(llama, modelPath);
     const contextSize = Math.min(options.contextSize ?? DEFAULT_CONTEXT, model.trainContextSize);
@@ -62,7 +63,7 @@ export async function openLocalModelProvider(options: LocalModelOptions): Promis
       { modelPath, chatWrapper: chatWrapper.wrapperName, contextSize: context.contextSize, sequences, threads: options.threads, ms: Math.round(performance.now() - started) },
       "local model loaded",
     );
-    return createProvider({ modelPath, pool, chatWrapper, maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS, logger, dispose: async () => {
+    return createProvider({ modelPath, pool, chatWrapper, LlamaChat, maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS, logger, dispose: async () => {
       await context.dispose();
       await model.dispose();
       unroute();
@@ -84,6 +85,7 @@ interface Parts {
   modelPath: string;
   pool: SequencePool<LlamaContextSequence>;
   chatWrapper: ChatWrapper;
+  LlamaChat: typeof LlamaChat;
   maxTokens: number;
   logger: Logger;
   dispose(): Promise<void>;
@@ -152,7 +154,7 @@ function generate(sequence: LlamaContextSequence, request: CompletionRequest, pa
   if (request.signal.aborted) onAbort();
   else request.signal.addEventListener("abort", onAbort, { once: true });
   const channel = new Channel<AiDelta>();
-  const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: parts.chatWrapper, autoDisposeSequence: false });
+  const chat = new parts.LlamaChat({ contextSequence: sequence, chatWrapper: parts.chatWrapper, autoDisposeSequence: false });
 
   const done = chat
     .generateResponse(toChatHistory(request.messages), {

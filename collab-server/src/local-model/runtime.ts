@@ -1,5 +1,13 @@
-import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from "node-llama-cpp";
+import type { Llama, LlamaLogLevel, LlamaModel } from "node-llama-cpp";
 import type { Logger } from "../log";
+
+type NodeLlamaCpp = typeof import("node-llama-cpp");
+let library: Promise<NodeLlamaCpp> | undefined;
+
+/** node-llama-cpp takes ~0.4 s to import, so only a server that has a model file pays for it. */
+export function nodeLlamaCpp(): Promise<NodeLlamaCpp> {
+  return (library ??= import("node-llama-cpp"));
+}
 
 // One llama.cpp runtime per process (SPEC LLM-3): `getLlama` costs ~0.5 s and is not cached by
 // the library, and its native logger is global anyway. Several providers in one process (tests
@@ -20,6 +28,7 @@ const REASON_WAIT_MS = 1000;
  * or a download at run time. `threads` caps every context; a later, larger value raises the cap.
  */
 export async function llamaRuntime(threads: number): Promise<Llama> {
+  const { getLlama, LlamaLogLevel } = await nodeLlamaCpp();
   runtime ??= getLlama({
     gpu: false,
     build: "never",
@@ -42,9 +51,10 @@ export function routeLlamaLog(logger: Logger): () => void {
   const sink: Sink = (level, message) => {
     const text = message.trim();
     if (!text) return;
-    if (level === LlamaLogLevel.fatal) logger.fatal({ source: "llama.cpp" }, text);
-    else if (level === LlamaLogLevel.error) logger.error({ source: "llama.cpp" }, text);
-    else if (level === LlamaLogLevel.warn) logger.warn({ source: "llama.cpp" }, text);
+    const severity = `${level}`;
+    if (severity === "fatal") logger.fatal({ source: "llama.cpp" }, text);
+    else if (severity === "error") logger.error({ source: "llama.cpp" }, text);
+    else if (severity === "warn") logger.warn({ source: "llama.cpp" }, text);
     else logger.debug({ source: "llama.cpp" }, text);
   };
   sinks.add(sink);
@@ -72,7 +82,7 @@ export function loadModelFile(llama: Llama, modelPath: string): Promise<LlamaMod
     const errors: string[] = [];
     let heard: (() => void) | undefined;
     const listen: Sink = (level, message) => {
-      if (level !== LlamaLogLevel.error && level !== LlamaLogLevel.fatal) return;
+      if (`${level}` !== "error" && `${level}` !== "fatal") return;
       errors.push(message.trim());
       heard?.();
     };
