@@ -8,6 +8,8 @@ export * from "./awareness";
 export * from "./personas";
 export * from "./ai";
 export * from "./notes";
+export * from "./note-edits";
+export * from "./note-runs";
 export * from "./message-events";
 export * from "./mentions";
 export * from "./inbox-rules";

@@ -30,4 +30,17 @@ export const KEY = {
   context: "context",
   summary: "summary",
   leaseUntil: "leaseUntil",
+  // Notes the AI co-edits (SPEC NOTE-*): requests, and the provenance of what a run wrote.
+  noteEdits: "noteEdits",
+  kind: "kind",
+  instruction: "instruction",
+  anchorFrom: "anchorFrom",
+  anchorTo: "anchorTo",
+  requestedBy: "requestedBy",
+  requestedByName: "requestedByName",
+  replaced: "replaced",
+  undone: "undone",
+  undoneBy: "undoneBy",
+  aiRun: "aiRun",
+  runId: "runId",
 } as const;
