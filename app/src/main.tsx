@@ -4,6 +4,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./shell";
 import "./styles.css";
+import "./offline.css";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

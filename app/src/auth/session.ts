@@ -8,6 +8,23 @@ const meKey = (userId: string) => `junokit.me.${userId}`;
 
 export const sessionStore = createStore<Session | null>(readSession());
 
+/** The session as stored right now (another tab may have changed it). */
+export function storedSession(): Session | null {
+  return readSession();
+}
+
+// Signing in or out in one tab does the same in the others of this browser.
+if (typeof window !== "undefined") {
+  window.addEventListener("storage", (event) => {
+    if (event.key !== SESSION_KEY && event.key !== null) return;
+    const stored = readSession();
+    const current = sessionStore.get();
+    if (stored?.token === current?.token) return;
+    if (!stored) signedOutReason.set("You signed out in another tab.");
+    sessionStore.set(stored);
+  });
+}
+
 /** Why the person is looking at the sign-in screen, when it was not their choice. */
 export const signedOutReason = createStore<string | null>(null);
 
@@ -43,6 +60,25 @@ export function signOut(reason: string | null = null): void {
   }
   signedOutReason.set(reason);
   sessionStore.set(null);
+}
+
+/**
+ * Removes everything this device keeps about a person in localStorage (their cached profile,
+ * unread marks, outbox, the session itself); sign-out also deletes their cached documents.
+ */
+export function forgetUser(userId: string): void {
+  try {
+    const mine = (key: string) =>
+      key === SESSION_KEY || key === "junokit.lastWorkspace" || (key.startsWith("junokit.") && (key.endsWith(`.${userId}`) || key.includes(`.${userId}.`)));
+    const keys: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key && mine(key)) keys.push(key);
+    }
+    for (const key of keys) localStorage.removeItem(key);
+  } catch {
+    // Nothing stored, nothing to remove.
+  }
 }
 
 /** The last /api/me answer, so the app opens (and works) offline. */

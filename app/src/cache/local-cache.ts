@@ -84,18 +84,21 @@ export class LocalCache {
   }
 
   /** Stores a small record beside the updates; resolves false (after reporting) on failure. */
-  async keep(key: "acked" | "screen", value: unknown): Promise<boolean> {
-    const db = await this.ready;
-    if (!db || this.gone) return false;
-    try {
-      const tx = db.transaction([CUSTOM], "readwrite");
-      tx.objectStore(CUSTOM).put(value, key === "acked" ? ACKED : SCREEN);
-      await committed(tx);
-      return true;
-    } catch (error) {
-      this.fail(error);
-      return false;
-    }
+  keep(key: "acked" | "screen", value: unknown): Promise<boolean> {
+    let kept = false;
+    // In the write queue, so `destroy` waits for it and it never races the closing database.
+    return this.enqueue(async () => {
+      const db = await this.ready;
+      if (!db || this.gone) return;
+      try {
+        const tx = db.transaction([CUSTOM], "readwrite");
+        tx.objectStore(CUSTOM).put(value, key === "acked" ? ACKED : SCREEN);
+        await committed(tx);
+        kept = true;
+      } catch (error) {
+        this.fail(error);
+      }
+    }).then(() => kept);
   }
 
   /** Writes the whole state as one record and deletes the rest (also runs by itself). */

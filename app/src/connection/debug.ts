@@ -7,6 +7,9 @@ export interface DebugHandle {
   docNames(): string[];
   doc(name: string): import("yjs").Doc | undefined;
   provider(name: string): import("@hocuspocus/provider").HocuspocusProvider | undefined;
+  state(name: string): import("./documents").DocumentState | undefined;
+  /** Changes not yet acknowledged by the server, across open documents. */
+  waiting(): number;
   /** The document model, so tests read and write documents the way the app does. */
   model: typeof model;
 }
@@ -33,6 +36,8 @@ export function exposeForDebugging(connection: Connection | null): void {
     docNames: () => [...connection.openDocuments().keys()],
     doc: (name) => connection.openDocuments().get(name)?.doc,
     provider: (name) => connection.openDocuments().get(name)?.provider,
+    state: (name) => connection.openDocuments().get(name)?.state.get(),
+    waiting: () => connection.waiting.get(),
     model,
   };
 }

@@ -1,62 +1,53 @@
 // One WebSocket per tab multiplexing every open document (DESIGN.md §6). Each document is
-// bound to IndexedDB before the network so cached content paints at once and offline edits
-// survive reloads; a BroadcastChannel keeps tabs of this browser in step, also offline.
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import { IndexeddbPersistence } from "y-indexeddb";
-import * as Y from "yjs";
+// bound to the device's cache before the network (open-document.ts); this module decides when
+// documents open and close, keeps those with undelivered changes open until the server has
+// them (also across reloads, via the outbox), replaces a copy whose server document was reset,
+// and says whether the tab is live, reconnecting or offline and how much waits to sync.
+import { HocuspocusProviderWebsocket } from "@hocuspocus/provider";
+import { parseDocName } from "@junokit/doc-model";
+import type * as Y from "yjs";
+import { cacheName, deleteDatabase, readGeneration } from "../cache";
+import { OpenDocument, type DocumentHandle, type DocumentOptions } from "./open-document";
+import { waitingDocuments } from "./outbox";
 import { connectionState, type ConnectionState, type SocketStatus } from "./status";
-import { createStore, type Store } from "./store";
+import { createStore } from "./store";
 
-export interface DocumentState {
-  /** Local (IndexedDB) content has been loaded into the doc. */
-  local: boolean;
-  /** The first sync with the server is done. */
-  synced: boolean;
-  /** What the server allows on this document; null until it has answered. */
-  scope: "read-write" | "readonly" | null;
-  /** Why the server refused the document, if it did. */
-  refused: string | null;
-}
+export type { DocumentHandle, DocumentState } from "./open-document";
 
-export interface DocumentHandle {
-  name: string;
-  doc: Y.Doc;
-  provider: HocuspocusProvider;
-  state: Store<DocumentState>;
-  /** Give the document back; it closes after a short grace period if nobody reopens it. */
-  release(): void;
-}
-
-export interface ConnectionOptions {
+export interface ConnectionOptions extends DocumentOptions {
   url: string;
-  getToken: () => string | null;
-  /** Local data is kept per user, so people sharing a browser never see each other's cache. */
-  userId: string;
   /** How long a released document stays open, so switching back and forth is instant. */
   graceMs?: number;
-  /** The server refused our token (expired, or signed by an old secret): the session is over. */
-  onTokenRefused?: () => void;
+  /**
+   * When the server's copy was reset: how to carry over what this device wrote that the server
+   * never acknowledged (a conversation's unsent messages); returns how many it carried.
+   */
+  rescueOf?(name: string, doc: Y.Doc, isAcknowledged: (type: Y.AbstractType<any>) => boolean): ((fresh: Y.Doc) => number) | null;
+  /** Whether the person is still signed in here (another tab may just have signed out). */
+  stillSignedIn?(): boolean;
 }
 
-interface Entry {
-  handle: DocumentHandle;
-  refs: number;
-  closeTimer: ReturnType<typeof setTimeout> | null;
-  close(): void;
-}
+/**
+ * Reconnection: exponential backoff from 1 s, doubling, capped at 30 s, each wait drawn at
+ * random between 0.5 s and the computed delay (jitter), so a restarted server is not hit by
+ * every client at the same instant. Retries never stop; going online retries at once.
+ */
+export const RECONNECT = { delay: 1000, factor: 2, minDelay: 500, maxDelay: 30_000, jitter: true, maxAttempts: 0 } as const;
+
+export const RESET_NOTICE =
+  "This conversation was reset on the server (restored or imported again), so the copy on this device was replaced with the server's.";
 
 export type Connection = ReturnType<typeof createConnection>;
 
-const LOCAL_LOAD_TIMEOUT_MS = 2000;
-const BROADCAST_ORIGIN = Symbol("junokit-tab");
-
 export function createConnection(options: ConnectionOptions) {
   const graceMs = options.graceMs ?? 15_000;
-  const socket = new HocuspocusProviderWebsocket({ url: options.url });
-  const entries = new Map<string, Entry>();
+  const socket = new HocuspocusProviderWebsocket({ url: options.url, ...RECONNECT });
+  const entries = new Map<string, OpenDocument>();
   const status = createStore<ConnectionState>("connecting");
+  const waiting = createStore(0);
   let socketStatus: SocketStatus = "connecting";
   let wasLive = false;
+  let destroyed = false;
 
   const updateStatus = () => {
     if (socketStatus === "connected") wasLive = true;
@@ -73,144 +64,124 @@ export function createConnection(options: ConnectionOptions) {
     socket.disconnect();
     updateStatus();
   };
-  const onOnline = () => {
+  const retryNow = () => {
     updateStatus();
-    void socket.connect().catch(() => undefined);
+    if (navigator.onLine && socketStatus !== "connected") void socket.connect().catch(() => undefined);
+  };
+  const onVisible = () => {
+    if (document.visibilityState === "visible") retryNow();
   };
   socket.on("status", onSocketStatus);
-  window.addEventListener("online", onOnline);
+  window.addEventListener("online", retryNow);
   window.addEventListener("offline", onOffline);
+  document.addEventListener("visibilitychange", onVisible);
   updateStatus();
+
+  const link = {
+    socket,
+    options,
+    changed: () => waiting.set([...entries.values()].reduce((sum, e) => sum + e.state.get().waiting, 0)),
+    release,
+    replace: (entry: OpenDocument, reason: "server" | "lost") => void replace(entry, reason),
+  };
 
   function open(name: string): DocumentHandle {
     const existing = entries.get(name);
-    if (existing) {
+    if (existing && !existing.closed) {
       existing.refs += 1;
       if (existing.closeTimer) clearTimeout(existing.closeTimer);
       existing.closeTimer = null;
       return existing.handle;
     }
-    const entry = createEntry(name);
+    const entry = new OpenDocument(name, link);
     entries.set(name, entry);
     return entry.handle;
   }
 
-  function createEntry(name: string): Entry {
-    const doc = new Y.Doc();
-    const state = createStore<DocumentState>({ local: false, synced: false, scope: null, refused: null });
-    const patch = (p: Partial<DocumentState>) => state.set({ ...state.get(), ...p });
-    const local = new IndexeddbPersistence(`junokit/${options.userId}/${name}`, doc);
-    const tabs = bindTabs(`junokit/${options.userId}/${name}`, doc);
-    const provider = new HocuspocusProvider({
-      websocketProvider: socket,
-      name,
-      document: doc,
-      token: () => options.getToken() ?? "",
-      onSynced: ({ state: synced }) => patch({ synced }),
-      onAuthenticated: ({ scope }) => patch({ scope, refused: null }),
-      onAuthenticationFailed: ({ reason }) => {
-        patch({ refused: reason || "permission denied" });
-        if (/token/i.test(reason)) options.onTokenRefused?.();
-      },
-    });
-    // Attach only once the local copy is in the doc: the first sync then sends just what
-    // the server is missing. A broken IndexedDB (private mode) must not block the network.
-    const attach = () => {
-      if (entry.closed) return;
-      patch({ local: true });
-      provider.attach();
-    };
-    const timeout = setTimeout(attach, LOCAL_LOAD_TIMEOUT_MS);
-    local.whenSynced.then(
-      () => {
-        clearTimeout(timeout);
-        attach();
-      },
-      () => undefined,
-    );
-    const entry: Entry & { closed: boolean } = {
-      closed: false,
-      refs: 1,
-      closeTimer: null,
-      handle: { name, doc, provider, state, release: () => release(name) },
-      close() {
-        entry.closed = true;
-        clearTimeout(timeout);
-        provider.destroy();
-        tabs.close();
-        void local.destroy();
-        doc.destroy();
-      },
-    };
-    return entry;
-  }
-
-  function release(name: string): void {
-    const entry = entries.get(name);
-    if (!entry) return;
+  function release(entry: OpenDocument): void {
+    if (entry.closed) return;
     entry.refs -= 1;
     if (entry.refs > 0) return;
     entry.closeTimer = setTimeout(() => {
-      entries.delete(name);
-      entry.close();
+      if (entries.get(entry.name) === entry) entries.delete(entry.name);
+      void entry.close(true);
+      link.changed();
     }, graceMs);
+  }
+
+  /**
+   * Throws this copy away and opens the document afresh from the server. Across tabs, a lock
+   * and the cache generation make sure only the first tab to notice deletes the cache and
+   * carries over the unsent messages; the others just reopen.
+   */
+  async function replace(entry: OpenDocument, reason: "server" | "lost"): Promise<void> {
+    if (entry.replacing || destroyed) return;
+    entry.replacing = true;
+    const carry = reason === "server" ? (options.rescueOf?.(entry.name, entry.doc, (t) => entry.ack.isAcknowledged(t)) ?? null) : null;
+    if (entries.get(entry.name) === entry) entries.delete(entry.name);
+    entry.patch({ replaced: true });
+    await entry.close(false);
+    link.changed();
+    if (destroyed || (options.stillSignedIn && !options.stillSignedIn())) return;
+    const dbName = cacheName(options.userId, entry.name);
+    const factory = options.indexedDB !== undefined ? options.indexedDB : defaultFactory();
+    let first = false;
+    await withLock(`junokit-reset:${dbName}`, async () => {
+      first = factory !== null && entry.generation !== null && (await readGeneration(factory, dbName)) === entry.generation;
+      if (first && factory) await deleteDatabase(factory, dbName);
+    });
+    if (destroyed) return;
+    const fresh = open(entry.name);
+    const opened = entries.get(entry.name)!;
+    if (reason === "server") opened.patch({ notice: RESET_NOTICE });
+    opened.whenSynced(() => {
+      const carried = first && carry ? carry(fresh.doc) : 0;
+      if (carried > 0) {
+        const what = carried === 1 ? "1 message you wrote here was" : `${carried} messages you wrote here were`;
+        opened.patch({ notice: `${RESET_NOTICE} ${what} not on the server yet and ${carried === 1 ? "has" : "have"} been sent again.` });
+      }
+      fresh.release();
+    });
+  }
+
+  // Documents with changes an earlier session could not deliver: open them so they go out.
+  for (const name of waitingDocuments(options.userId)) {
+    if (parseDocName(name)) open(name).release();
   }
 
   return {
     socket,
     status,
+    /** Changes across all open documents that the server has not acknowledged. */
+    waiting,
     open,
+    /** Reconnects at once instead of waiting for the next backoff attempt. */
+    retryNow,
     /** Open documents by name (for the debug handle and tests). */
     openDocuments: () => new Map([...entries].map(([name, e]) => [name, e.handle])),
-    destroy() {
-      for (const entry of entries.values()) {
-        if (entry.closeTimer) clearTimeout(entry.closeTimer);
-        entry.close();
-      }
-      entries.clear();
+    /** Closes everything; resolves once every cache is closed (sign-out deletes them next). */
+    async destroy(): Promise<void> {
+      if (destroyed) return;
+      destroyed = true;
       socket.off("status", onSocketStatus);
-      window.removeEventListener("online", onOnline);
+      window.removeEventListener("online", retryNow);
       window.removeEventListener("offline", onOffline);
+      document.removeEventListener("visibilitychange", onVisible);
+      const closing = [...entries.values()].map((e) => e.close(true));
+      entries.clear();
       socket.destroy();
+      await Promise.all(closing);
     },
   };
 }
 
-/** Relays document updates between tabs of this browser, so they agree even offline. */
-function bindTabs(channelName: string, doc: Y.Doc): { close(): void } {
-  if (typeof BroadcastChannel === "undefined") return { close() {} };
-  const channel = new BroadcastChannel(channelName);
-  const onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin !== BROADCAST_ORIGIN) channel.postMessage(update);
-  };
-  channel.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data instanceof Uint8Array) Y.applyUpdate(doc, event.data, BROADCAST_ORIGIN);
-  };
-  doc.on("update", onUpdate);
-  // A tab opening the document later starts from IndexedDB, which the other tabs keep current.
-  return {
-    close() {
-      doc.off("update", onUpdate);
-      channel.close();
-    },
-  };
+function defaultFactory(): IDBFactory | null {
+  return typeof indexedDB === "undefined" ? null : indexedDB;
 }
 
-/** Deletes this user's local copies (on sign-out, so a shared computer keeps nothing). */
-export async function forgetLocalData(userId: string): Promise<void> {
-  if (typeof indexedDB === "undefined" || typeof indexedDB.databases !== "function") return;
-  const prefix = `junokit/${userId}/`;
-  const all = await indexedDB.databases();
-  await Promise.all(
-    all
-      .map((d) => d.name)
-      .filter((n): n is string => typeof n === "string" && n.startsWith(prefix))
-      .map(
-        (n) =>
-          new Promise<void>((resolve) => {
-            const request = indexedDB.deleteDatabase(n);
-            request.onsuccess = request.onerror = request.onblocked = () => resolve();
-          }),
-      ),
-  );
+/** Runs `fn` holding a lock shared by this browser's tabs (Web Locks), or just runs it. */
+async function withLock(name: string, fn: () => Promise<void>): Promise<void> {
+  const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+  if (!locks) return fn();
+  await locks.request(name, fn);
 }

@@ -24,3 +24,9 @@ export const CONNECTION_HINT: Record<ConnectionState, string> = {
   reconnecting: "The connection dropped. Your changes are kept on this device and sent when it is back; retrying by itself.",
   offline: "This device is offline. You can keep working: changes are saved here and sent when you reconnect.",
 };
+
+/** "3 changes waiting to sync", or null when nothing waits. */
+export function waitingText(waiting: number): string | null {
+  if (waiting <= 0) return null;
+  return waiting === 1 ? "1 change waiting to sync" : `${waiting} changes waiting to sync`;
+}

@@ -12,13 +12,13 @@ import {
   type Persona,
 } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from "react";
+import { useCallback, useEffect, useState, type CSSProperties, type ReactNode } from "react";
 import type { User } from "../api";
-import { useDocumentState, type DocumentHandle } from "../connection";
+import { useAcknowledged, useDocumentState, type DocumentHandle } from "../connection";
 import { aiQueueText, announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
 import { Composer } from "./Composer";
-import { groupMessages } from "./grouping";
-import { MessageGroupView } from "./MessageGroup";
+import { MessageGroups, MessageList, MessagePreview } from "./MessageList";
+import { readScreen } from "./screen";
 import { useConversation } from "./useConversation";
 
 interface Props {
@@ -61,28 +61,36 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
     };
   }, [awareness, user]);
 
-  const messages = snapshot?.messages ?? [];
-  const meta = snapshot?.meta;
+  const ackVersion = useAcknowledged(handle);
+  // Until the cached document is loaded (a long one takes a moment), paint the kept first screen.
+  const screen = state.local ? null : readScreen(state.screen);
+  const meta = screen?.meta ?? snapshot?.meta;
+  const count = snapshot?.count ?? 0;
+  const last = count > 0 ? snapshot?.at(count - 1) : screen?.messages.at(-1);
   const persona = personaOf(meta?.persona ?? "dev");
-  const groups = useMemo(() => groupMessages(messages), [messages]);
   // The same quantity as the index's updatedAt, so leaving right after a message arrives
   // doesn't leave an unread dot behind when the index catches up.
-  const updatedAt = Math.max(meta?.createdAt ?? 0, messages.at(-1)?.createdAt ?? 0);
+  const updatedAt = Math.max(meta?.createdAt ?? 0, last?.createdAt ?? 0);
   useEffect(() => {
     if (updatedAt > 0) onSeen?.(updatedAt);
   }, [onSeen, updatedAt]);
+  const isUnsynced = useCallback((index: number) => (snapshot ? !handle.isAcknowledged(snapshot.mapAt(index)) : false), [snapshot, handle]);
   const send = useCallback(
     (text: string) => {
-      appendMessage(handle.doc, {
-        id: nanoid(),
-        role: "user",
-        authorId: user.id,
-        authorName: user.displayName || user.username,
-        createdAt: Date.now(),
-        text,
-      });
+      const createdAt = Date.now();
+      // Appended before the cached messages are loaded, it would sort before all of them.
+      handle.whenLocal(() =>
+        appendMessage(handle.doc, {
+          id: nanoid(),
+          role: "user",
+          authorId: user.id,
+          authorName: user.displayName || user.username,
+          createdAt,
+          text,
+        }),
+      );
     },
-    [handle.doc, user],
+    [handle, user],
   );
 
   const stop = useCallback(
@@ -116,12 +124,27 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
     );
   }
 
-  const loading = !state.local && messages.length === 0;
+  const groupProps = { persona, selfId: user.id, canStop: writable, onStop: stop, onRetry: retry };
+  let body: ReactNode;
+  if (screen && screen.messages.length > 0) {
+    body = (
+      <MessagePreview>
+        <MessageGroups messages={screen.messages} {...groupProps} />
+      </MessagePreview>
+    );
+  } else if (!snapshot || (!state.local && count === 0)) {
+    body = <p className="muted center messages-loading">Loading messages…</p>;
+  } else if (count === 0) {
+    body = <EmptyConversation persona={persona} canWrite={writable} onPick={(text) => setSuggestion({ text, at: Date.now() })} />;
+  } else {
+    body = <MessageList snapshot={snapshot} isUnsynced={isUnsynced} ackVersion={ackVersion} {...groupProps} />;
+  }
   return (
     <section
       className="conversation"
       style={{ "--persona": persona.color } as CSSProperties}
       data-synced={state.synced ? "true" : "false"}
+      data-local={state.local ? "true" : "false"}
       data-doc={handle.name}
       aria-label={meta?.title || "Conversation"}
     >
@@ -138,15 +161,8 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
           {persona.name}, the AI, is not available: {presence.ai.notice ?? "the server has no AI endpoint configured."}
         </div>
       )}
-      <MessageScroller count={messages.length} lastText={messages.at(-1)?.text ?? ""}>
-        {loading ? (
-          <p className="muted center">Loading messages…</p>
-        ) : groups.length === 0 ? (
-          <EmptyConversation persona={persona} canWrite={writable} onPick={(text) => setSuggestion({ text, at: Date.now() })} />
-        ) : (
-          groups.map((g) => <MessageGroupView key={g.key} group={g} persona={persona} selfId={user.id} canStop={writable} onStop={stop} onRetry={retry} />)
-        )}
-      </MessageScroller>
+      {state.notice && <DocumentNotice text={state.notice} />}
+      {body}
       <footer className="conversation__footer">
         <TypingLine typing={presence.typing} />
         {aiQueueText(presence.ai, persona.name) && <p className="ai-queue">{aiQueueText(presence.ai, persona.name)}</p>}
@@ -252,49 +268,16 @@ function EmptyConversation({ persona, canWrite, onPick }: { persona: Persona; ca
   );
 }
 
-/** Keeps the newest message in view unless the reader has scrolled up to read older ones. */
-function MessageScroller({ count, lastText, children }: { count: number; lastText: string; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
-  const [showJump, setShowJump] = useState(false);
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    if (pinned.current) el.scrollTop = el.scrollHeight;
-    else setShowJump(true);
-  }, [count, lastText]);
-
+/** A one-off note about this document (its copy was replaced); the reader can put it away. */
+function DocumentNotice({ text }: { text: string }) {
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  if (dismissed === text) return null;
   return (
-    <div className="messages-wrap">
-      <div
-        ref={ref}
-        className="messages"
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-          if (pinned.current) setShowJump(false);
-        }}
-      >
-        {children}
-      </div>
-      {showJump && (
-        <button
-          type="button"
-          className="jump"
-          onClick={() => {
-            const el = ref.current;
-            if (el) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
-            setShowJump(false);
-          }}
-        >
-          New messages ↓
-        </button>
-      )}
+    <div className="notice notice--info notice--document notice--actions" role="status" data-testid="document-notice">
+      {text}
+      <button type="button" className="button button--small notice__action" onClick={() => setDismissed(text)}>
+        OK
+      </button>
     </div>
   );
 }

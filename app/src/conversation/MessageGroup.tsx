@@ -12,10 +12,12 @@ interface Props {
   canStop: boolean;
   onStop(messageId: string): void;
   onRetry(messageId: string): void;
+  /** Ids of messages the server has not acknowledged yet (shown as waiting to sync). */
+  unsynced?: ReadonlySet<string> | undefined;
 }
 
 /** One author's consecutive messages: face, name and time once, then each message. */
-export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRetry }: Props) {
+export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRetry, unsynced }: Props) {
   const isAi = group.authorId === AI_AUTHOR_ID;
   const name = isAi ? persona.name : group.authorName || "Someone";
   return (
@@ -36,7 +38,7 @@ export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRe
             </time>
           </header>
           {group.messages.map((m) => (
-            <MessageView key={m.id} message={m} canStop={canStop} onStop={onStop} onRetry={onRetry} />
+            <MessageView key={m.id} message={m} canStop={canStop} onStop={onStop} onRetry={onRetry} unsynced={unsynced?.has(m.id) ?? false} />
           ))}
         </div>
       </article>
@@ -49,9 +51,10 @@ interface MessageProps {
   canStop: boolean;
   onStop(id: string): void;
   onRetry(id: string): void;
+  unsynced: boolean;
 }
 
-const MessageView = memo(function MessageView({ message, canStop, onStop, onRetry }: MessageProps) {
+const MessageView = memo(function MessageView({ message, canStop, onStop, onRetry, unsynced }: MessageProps) {
   const streaming = message.status === "streaming";
   const isAi = message.authorId === AI_AUTHOR_ID;
   const retry =
@@ -61,7 +64,13 @@ const MessageView = memo(function MessageView({ message, canStop, onStop, onRetr
       </button>
     ) : null;
   return (
-    <div className={`message message--${message.status}`} data-message-id={message.id} data-status={message.status}>
+    <div
+      className={`message message--${message.status}${unsynced ? " message--unsynced" : ""}`}
+      data-message-id={message.id}
+      data-status={message.status}
+      data-unsynced={unsynced ? "true" : undefined}
+    >
+      {unsynced && <WaitingMark />}
       {message.reasoning && (
         <details className="reasoning">
           <summary>Reasoning</summary>
@@ -95,3 +104,15 @@ const MessageView = memo(function MessageView({ message, canStop, onStop, onRetr
     </div>
   );
 });
+
+/** A small clock on a message the server has not acknowledged yet (written offline, or in flight). */
+function WaitingMark() {
+  return (
+    <span className="message__waiting" role="img" aria-label="Waiting to sync" title="Waiting to sync: it is saved on this device and will be sent when the connection is back.">
+      <svg viewBox="0 0 16 16" aria-hidden="true">
+        <circle cx="8" cy="8" r="6.25" />
+        <path d="M8 4.5V8l2.5 1.5" />
+      </svg>
+    </span>
+  );
+}

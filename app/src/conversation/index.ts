@@ -1,9 +1,15 @@
-// The conversation screen: messages grouped by author, Markdown, streaming AI replies with
-// Stop, the composer, and the header's title, persona and AI mode. Reads and writes the
-// document only through @junokit/doc-model.
+// The conversation screen: messages grouped by author (a bounded window of them, however long
+// the conversation), Markdown, streaming AI replies with Stop, what still waits to sync, the
+// composer, and the header's title, persona and AI mode. Reads and writes the document only
+// through @junokit/doc-model.
 export { ConversationView, personaOf } from "./ConversationView";
 export { groupMessages, GROUP_GAP_MS } from "./grouping";
 export type { MessageGroup } from "./grouping";
-export { useConversation } from "./useConversation";
+export { MessageReader, useConversation } from "./useConversation";
+export type { ConversationSnapshot } from "./useConversation";
+export { showMessage } from "./MessageList";
+export { conversationScreen, readScreen } from "./screen";
+export type { ConversationScreen } from "./screen";
+export { rescueUnsent, unsentMessages } from "./rescue";
 export { formatClock, formatDay, formatRelative } from "./time";
 export { plainPreview } from "./preview";

@@ -1,7 +1,11 @@
 import { useEffect, useMemo, useState } from "react";
 import { createApiClient, type ApiClient, type Session } from "../api";
-import { AuthScreen, sessionStore, signOut } from "../auth";
-import { createConnection, exposeForDebugging, forgetLocalData, useStore, type Connection } from "../connection";
+import { AuthScreen, forgetUser, sessionStore, signOut, storedSession } from "../auth";
+import { askForPersistentStorage, forgetLocalData } from "../cache";
+import { createConnection, exposeForDebugging, useStore, waitingText, type Connection } from "../connection";
+import { conversationScreen, rescueUnsent } from "../conversation";
+import { startAppUpdates } from "./update";
+import { UpdatePrompt } from "./UpdatePrompt";
 import { Workspace } from "./Workspace";
 
 /** Signed out: the sign-in screen. Signed in: the workspace, on one live connection. */
@@ -15,8 +19,13 @@ export function App() {
       }),
     [],
   );
-  if (!session) return <AuthScreen api={api} />;
-  return <SignedIn key={session.user.id} api={api} session={session} />;
+  useEffect(startAppUpdates, []);
+  return (
+    <>
+      {session ? <SignedIn key={session.user.id} api={api} session={session} /> : <AuthScreen api={api} />}
+      <UpdatePrompt />
+    </>
+  );
 }
 
 function SignedIn({ api, session }: { api: ApiClient; session: Session }) {
@@ -29,25 +38,33 @@ function SignedIn({ api, session }: { api: ApiClient; session: Session }) {
       getToken: () => sessionStore.get()?.token ?? null,
       userId,
       onTokenRefused: () => signOut("Your session has ended. Sign in again to continue."),
+      screenOf: conversationScreen,
+      rescueOf: rescueUnsent,
+      stillSignedIn: () => storedSession()?.user.id === userId,
     });
     setConnection(created);
     exposeForDebugging(created);
+    void askForPersistentStorage();
     return () => {
       exposeForDebugging(null);
-      created.destroy();
+      void created.destroy();
     };
   }, [userId]);
 
   if (!connection) return null;
-  return (
-    <Workspace
-      api={api}
-      session={session}
-      connection={connection}
-      onSignOut={() => {
-        signOut();
-        void forgetLocalData(userId);
-      }}
-    />
-  );
+  return <Workspace api={api} session={session} connection={connection} onSignOut={() => void signOutHere(connection, userId)} />;
+}
+
+/**
+ * Signing out leaves nothing of the person on this device: the session (other tabs follow),
+ * their cached documents and everything kept in localStorage. Changes that never reached the
+ * server would be lost, so that needs a confirmation.
+ */
+async function signOutHere(connection: Connection, userId: string): Promise<void> {
+  const waiting = waitingText(connection.waiting.get());
+  if (waiting && !window.confirm(`${waiting}: they have not reached the server yet, and signing out deletes them from this device. Sign out anyway?`)) return;
+  forgetUser(userId);
+  await connection.destroy();
+  await forgetLocalData(userId);
+  signOut();
 }

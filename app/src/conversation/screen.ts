@@ -1,0 +1,40 @@
+// A conversation's first screen, kept on the device beside its cached document: the newest
+// messages as plain data. Loading a cached document of 10,000 messages takes the browser a
+// good fraction of a second (Yjs has to rebuild every message); this paints at once and
+// gives way to the live document as soon as it is loaded.
+import { messageList, parseDocName, readMessage, readMeta, type ConversationMeta, type Message } from "@junokit/doc-model";
+import type * as Y from "yjs";
+
+export const SCREEN_MESSAGES = 40;
+const MAX_TEXT = 8000;
+
+export interface ConversationScreen {
+  v: 1;
+  meta: ConversationMeta;
+  count: number;
+  messages: Message[];
+}
+
+export function conversationScreen(name: string, doc: Y.Doc): ConversationScreen | null {
+  if (parseDocName(name)?.kind !== "conversation") return null;
+  const list = messageList(doc);
+  const count = list.length;
+  const messages = list.slice(Math.max(0, count - SCREEN_MESSAGES), count).map((map) => {
+    const message = readMessage(map);
+    // A first screen never needs a whole book; the live document has the rest.
+    if (message.text.length > MAX_TEXT) message.text = `${message.text.slice(0, MAX_TEXT)}…`;
+    delete message.reasoning;
+    return message;
+  });
+  return { v: 1, meta: readMeta(doc), count, messages };
+}
+
+/** The kept screen, if the value is one (anything else, e.g. from an older version, is ignored). */
+export function readScreen(value: unknown): ConversationScreen | null {
+  const screen = value as Partial<ConversationScreen> | null;
+  if (!screen || screen.v !== 1 || !Array.isArray(screen.messages) || typeof screen.meta !== "object" || !screen.meta) return null;
+  const messages = screen.messages.filter(
+    (m): m is Message => !!m && typeof m.id === "string" && typeof m.text === "string" && typeof m.authorId === "string" && typeof m.createdAt === "number",
+  );
+  return { v: 1, meta: screen.meta, count: typeof screen.count === "number" ? screen.count : messages.length, messages };
+}
