@@ -32,6 +32,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a data dir (restart tests); a fresh temp dir otherwise. */
   dataDir?: string;
+  /** Listen on this port (a restart that browsers must find again); an ephemeral one otherwise. */
+  port?: number;
 }
 
 let counter = 0;
@@ -45,7 +47,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const config = parseConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ...options.env,
-    PORT: "0",
+    PORT: String(options.port ?? 0),
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     APP_DIST: options.appDist ?? join(dataDir, "no-app"),
