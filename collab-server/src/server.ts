@@ -17,6 +17,7 @@ import type { Logger } from "./log";
 import { createMetrics } from "./metrics";
 import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
 import { openConfiguredLocalModel } from "./local-model";
+import { createNotesAi } from "./notes-ai";
 import { createDocumentSource, createMiniSearchIndex, createSearchService, searchRoutes, type SearchService } from "./search";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createImporter, DEFAULT_IMPORT_LIMITS, transferRoutes } from "./transfer";
@@ -58,10 +59,13 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     { modelPath: config.ai.modelPath, dataDir: config.dataDir, threads: config.ai.threads, maxTokens: config.ai.maxTokens, promptTokens: config.ai.contextTokens },
     logger,
   );
+  // One provider and one set of prompt limits for the chat AI peer and the notes AI.
+  const aiProvider = localModel ?? createAiProvider(config.ai, logger);
+  const promptLimits = createPromptLimits(config.ai.limits, limiterFactory(cluster?.redis));
   const aiPeer = createAiPeer({
-    provider: localModel ?? createAiProvider(config.ai, logger),
+    provider: aiProvider,
     claims: store,
-    limits: createPromptLimits(config.ai.limits, limiterFactory(cluster?.redis)),
+    limits: promptLimits,
     logger,
     deadlines: config.ai.deadlines,
     contextTokens: config.ai.contextTokens,
@@ -73,6 +77,10 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
       if (reply.status === "error") metrics.aiErrors.inc({ kind: reply.kind ?? "unknown" });
     },
   });
+  const notesAi = createNotesAi({
+    provider: aiProvider, claims: store, limits: promptLimits, logger, deadlines: config.ai.deadlines,
+    contextTokens: config.ai.contextTokens, instanceId, clustered: Boolean(cluster),
+  });
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
   const search = createSearchService({ store, index: createMiniSearchIndex(), documents, logger });
@@ -81,7 +89,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension, search.extension, notifier.extension, createInboxGuard(logger)],
+    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension, notesAi.extension, search.extension, notifier.extension, createInboxGuard(logger)],
   });
   const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
@@ -114,6 +122,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
       (closing ??= (async () => {
         server.close();
         await aiPeer.close();
+        await notesAi.close();
         await localModel?.close();
         await notifier.flush();
         await collab.close();

@@ -181,3 +181,20 @@ export function observeNoteEdits(doc: Y.Doc, handlers: NoteEditHandlers): () => 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
+
+/** Awareness field y-prosemirror (Tiptap's CollaborationCaret) reads a peer's caret from. */
+export const AWARENESS_CURSOR = "cursor";
+/** Awareness field of a notes AI caret: which request it writes and who asked (SPEC NOTE-5). */
+export const AWARENESS_NOTE_RUN = "noteRun";
+
+export interface NoteRunPresence {
+  id: string;
+  requestedByName: string;
+}
+
+export function readNoteRunPresence(state: unknown): NoteRunPresence | null {
+  const v = state && typeof state === "object" ? (state as Record<string, unknown>)[AWARENESS_NOTE_RUN] : undefined;
+  if (!v || typeof v !== "object" || typeof (v as { id?: unknown }).id !== "string") return null;
+  const r = v as Record<string, unknown>;
+  return { id: r.id as string, requestedByName: typeof r.requestedByName === "string" ? r.requestedByName : "" };
+}
