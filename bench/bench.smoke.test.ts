@@ -31,8 +31,8 @@ describe("bench harness (tiny sizes)", () => {
     expect(report.goals.map((g) => g.goal)).toEqual([
       "fan-out N=3 p50 ≤ 1.3× bare Hocuspocus",
       "fan-out N=3 p99 ≤ 1.3× bare Hocuspocus",
-      "memory per connection ≤ 1.2× bare Hocuspocus (RSS)",
-      "memory per document ≤ 1.2× bare Hocuspocus (RSS)",
+      "memory per connection ≤ 1.2× bare Hocuspocus (RSS and heap)",
+      "memory per document ≤ 1.2× bare Hocuspocus (RSS and heap)",
       "durable within 500 ms of the ack (worst case)",
     ]);
     expect(renderReport(results, report)).toContain("| fan-out N=3, every delivery p50");
