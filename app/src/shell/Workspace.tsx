@@ -17,6 +17,7 @@ import {
   useWorkspaceDetails,
 } from "../workspaces";
 import { InboxBell } from "../inbox";
+import { NotesPanel, NotesToggle } from "../notes";
 import { SearchPalette } from "../search";
 import { navigate, useRoute } from "./route";
 
@@ -41,6 +42,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
 
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [membersOpen, setMembersOpen] = useState(false);
+  const [notesOpen, setNotesOpen] = useState(false);
   const [dialog, setDialog] = useState<"conversation" | "workspace" | null>(null);
   const now = useClock(30_000);
 
@@ -115,6 +117,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
   const headerEnd = (
     <>
       <ConnectionBadge connection={connection} />
+      {conversation && <NotesToggle open={notesOpen} onToggle={() => setNotesOpen((o) => !o)} />}
       <button
         type="button"
         className={`button button--small members-toggle${membersOpen ? " button--pressed" : ""}`}
@@ -157,7 +160,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
   }
 
   return (
-    <div className={`app${drawerOpen ? " app--drawer" : ""}${membersOpen ? " app--panel" : ""}`}>
+    <div className={`app${drawerOpen ? " app--drawer" : ""}${membersOpen ? " app--panel" : ""}${notesOpen && conversation ? " app--notes" : ""}`}>
       <aside className="sidebar" aria-label="Sidebar">
         <div className="sidebar__top">
           <span className="logo" aria-hidden="true">J</span>
@@ -222,6 +225,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
         )}
         {main}
       </main>
+      {notesOpen && conversation && <NotesPanel key={conversation.name} handle={conversation} user={user} canWrite={writable} onClose={() => setNotesOpen(false)} />}
       {membersOpen && (
         <MembersPanel
           api={api}

@@ -1,0 +1,117 @@
+// End-to-end: shared notes in two browsers against the real server and the local
+// OpenAI-compatible endpoint (SPEC NOTE-E2E-1): Ann asks the AI to rewrite her selection, Bob
+// watches the AI's caret and text arrive, then undoes the AI run and Ann sees it go.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOpenAiSse } from "../../collab-server/test/support/openai-sse";
+import { addMember, startTestServer, workspaceWithConversation, type Session, type TestServer } from "../../collab-server/test/support/server";
+import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, type Debug, type Person } from "./support";
+
+const PASSWORD = "correct horse battery";
+
+let server: TestServer;
+let llm: Awaited<ReturnType<typeof startOpenAiSse>>;
+let browser: Browser;
+let ann: Person;
+let bob: Person;
+let annSession: Session;
+let bobSession: Session;
+let viewerSession: Session;
+let docName = "";
+let url = "";
+
+beforeAll(async () => {
+  await ensureAppBuilt();
+  llm = await startOpenAiSse();
+  server = await startTestServer({ appDist: APP_DIST, env: { AI_BASE_URL: llm.baseUrl, AI_API_KEY: "sk-local", AI_MODEL: "test-model" } });
+  const conversation = await workspaceWithConversation(server.url, { ai: "off" });
+  annSession = conversation.owner;
+  bobSession = await addMember(server.url, annSession, conversation.workspaceId, "editor");
+  viewerSession = await addMember(server.url, annSession, conversation.workspaceId, "viewer");
+  docName = conversation.docName;
+  url = `${server.url}/#/w/${conversation.workspaceId}/c/${conversation.conversationId}`;
+  browser = await launchBrowser();
+  ann = await openPerson(browser, "ann");
+  bob = await openPerson(browser, "bob");
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await llm?.close();
+});
+
+async function signInAndOpenNotes(person: Person, session: Session): Promise<void> {
+  const { page } = person;
+  await page.goto(url);
+  await page.getByLabel("Username").fill(session.user.username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator('.conversation[data-synced="true"]').waitFor();
+  await page.getByRole("button", { name: "Notes" }).click();
+  await page.locator(".notes__doc").waitFor();
+}
+
+/** The notes as plain text in this page's copy of the document (carets' labels are not text). */
+function notesText(page: Page): Promise<string> {
+  return page.evaluate((name) => {
+    const debug = (window as unknown as { __junokit: Debug }).__junokit;
+    return debug.model.notesJsonText(debug.model.readNotesJson(debug.doc(name)));
+  }, docName);
+}
+
+describe("notes co-edited with the AI in two browsers (NOTE-E2E-1)", () => {
+  it("both open the notes; Ann's typing reaches Bob", async () => {
+    await signInAndOpenNotes(ann, annSession);
+    await signInAndOpenNotes(bob, bobSession);
+    await ann.page.locator(".notes__doc").click();
+    await ann.page.keyboard.type("## Launch\nOur launch plan is rough and long", { delay: 5 });
+    await expect.poll(() => notesText(bob.page)).toBe("Launch\nOur launch plan is rough and long");
+    await bob.page.locator(".notes__doc h2", { hasText: "Launch" }).waitFor();
+  });
+
+  it("Bob sees the AI's caret and its text stream in while Ann's selection is rewritten", async () => {
+    llm.when("rough and long", { steps: [{ content: "clear", delayMs: 20 }, { content: " and", delayMs: 20 }, { gate: "notes-e2e" }, { content: " short" }, { finish: "stop" }, { done: true }] }, { once: true });
+    for (let i = 0; i < "rough and long".length; i++) await ann.page.keyboard.press("Shift+ArrowLeft");
+    await ann.page.getByLabel("What the AI should do").selectOption("rewrite");
+    await ann.page.getByRole("button", { name: "Ask AI" }).click();
+
+    await bob.page.locator(".collaboration-carets__caret--ai .collaboration-carets__label", { hasText: "Dev (AI)" }).waitFor();
+    await expect.poll(() => notesText(bob.page)).toBe("Launch\nOur launch plan is rough and longclear and");
+    await bob.page.locator(".notes__doc .ai-run", { hasText: "clear and" }).waitFor();
+    await bob.page.locator(".notes__run", { hasText: "asked by" }).getByText("writing…").waitFor();
+    await screenshot(bob.page, "notes-01-bob-sees-ai-caret");
+
+    llm.release("notes-e2e");
+    await expect.poll(() => notesText(ann.page)).toBe("Launch\nOur launch plan is clear and short");
+    await expect.poll(() => notesText(bob.page)).toBe("Launch\nOur launch plan is clear and short");
+    await bob.page.locator(".collaboration-carets__caret--ai").waitFor({ state: "detached" });
+    await ann.page.locator(".notes__run").getByText("done").waitFor();
+    await screenshot(ann.page, "notes-02-ann-after-rewrite");
+  });
+
+  it("Bob undoes the AI run; Ann's notes go back to her words", async () => {
+    await bob.page.locator(".notes__doc").click();
+    await bob.page.keyboard.press("Control+End");
+    await bob.page.keyboard.type("\nBob adds a line", { delay: 5 });
+    await expect.poll(() => notesText(ann.page)).toBe("Launch\nOur launch plan is clear and short\nBob adds a line");
+    await bob.page.getByRole("button", { name: "Undo this AI run" }).click();
+    await expect.poll(() => notesText(ann.page)).toBe("Launch\nOur launch plan is rough and long\nBob adds a line");
+    expect(await notesText(bob.page)).toBe("Launch\nOur launch plan is rough and long\nBob adds a line");
+    await ann.page.locator(".notes__run").getByText("undone").waitFor();
+    expect(await ann.page.locator(".notes__doc .ai-run").count()).toBe(0);
+    await screenshot(ann.page, "notes-03-ann-after-bob-undid");
+    expect(ann.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+
+  it("a viewer reads the notes but cannot edit them", async () => {
+    const viewer = await openPerson(browser, "viewer");
+    await signInAndOpenNotes(viewer, viewerSession);
+    await expect.poll(() => notesText(viewer.page)).toBe("Launch\nOur launch plan is rough and long\nBob adds a line");
+    expect(await viewer.page.locator(".notes__doc").getAttribute("contenteditable")).toBe("false");
+    await viewer.page.getByRole("note").filter({ hasText: "viewers can't edit" }).waitFor();
+    expect(await viewer.page.getByRole("button", { name: "Ask AI" }).count()).toBe(0);
+    await viewer.context.close();
+  });
+});
