@@ -60,6 +60,21 @@ function notesText(page: Page): Promise<string> {
   }, docName);
 }
 
+/** The text of each AI run in this page's copy (what carries the AI's mark). */
+function runTexts(page: Page): Promise<string[]> {
+  return page.evaluate((name) => {
+    const debug = (window as unknown as { __junokit: Debug }).__junokit;
+    return [...debug.model.noteRunTexts(debug.doc(name)).values()];
+  }, docName);
+}
+
+function blockTypes(page: Page): Promise<string[]> {
+  return page.evaluate((name) => {
+    const debug = (window as unknown as { __junokit: Debug }).__junokit;
+    return (debug.model.readNotesJson(debug.doc(name)).content ?? []).map((n) => n.type);
+  }, docName);
+}
+
 describe("notes co-edited with the AI in two browsers (NOTE-E2E-1)", () => {
   it("both open the notes; Ann's typing reaches Bob", async () => {
     await signInAndOpenNotes(ann, annSession);
@@ -90,14 +105,23 @@ describe("notes co-edited with the AI in two browsers (NOTE-E2E-1)", () => {
     await screenshot(ann.page, "notes-02-ann-after-rewrite");
   });
 
-  it("Bob undoes the AI run; Ann's notes go back to her words", async () => {
+  it("Bob types inside and after the AI's text, then undoes the AI run: Ann sees her words back and Bob's kept", async () => {
+    // Inside the AI's span (after "clear") and right after it: Bob's text is his, not the AI's.
     await bob.page.locator(".notes__doc").click();
     await bob.page.keyboard.press("Control+End");
-    await bob.page.keyboard.type("\nBob adds a line", { delay: 5 });
-    await expect.poll(() => notesText(ann.page)).toBe("Launch\nOur launch plan is clear and short\nBob adds a line");
+    await bob.page.keyboard.press("Home");
+    for (let i = 0; i < "Our launch plan is clear".length; i++) await bob.page.keyboard.press("ArrowRight");
+    await bob.page.keyboard.type(" very", { delay: 5 });
+    await bob.page.keyboard.press("End");
+    await bob.page.keyboard.type(" really\nBob adds a line", { delay: 5 });
+    await expect.poll(() => notesText(ann.page)).toBe("Launch\nOur launch plan is clear very and short really\nBob adds a line");
+    expect(await runTexts(bob.page)).toEqual(["clear and short"]);
+
     await bob.page.getByRole("button", { name: "Undo this AI run" }).click();
-    await expect.poll(() => notesText(ann.page)).toBe("Launch\nOur launch plan is rough and long\nBob adds a line");
-    expect(await notesText(bob.page)).toBe("Launch\nOur launch plan is rough and long\nBob adds a line");
+    const expected = "Launch\nOur launch plan is rough and long very really\nBob adds a line";
+    await expect.poll(() => notesText(ann.page)).toBe(expected);
+    expect(await notesText(bob.page)).toBe(expected);
+    expect(await blockTypes(ann.page)).toEqual(["heading", "paragraph", "paragraph"]);
     await ann.page.locator(".notes__run").getByText("undone").waitFor();
     expect(await ann.page.locator(".notes__doc .ai-run").count()).toBe(0);
     await screenshot(ann.page, "notes-03-ann-after-bob-undid");
@@ -108,7 +132,7 @@ describe("notes co-edited with the AI in two browsers (NOTE-E2E-1)", () => {
   it("a viewer reads the notes but cannot edit them", async () => {
     const viewer = await openPerson(browser, "viewer");
     await signInAndOpenNotes(viewer, viewerSession);
-    await expect.poll(() => notesText(viewer.page)).toBe("Launch\nOur launch plan is rough and long\nBob adds a line");
+    await expect.poll(() => notesText(viewer.page)).toBe("Launch\nOur launch plan is rough and long very really\nBob adds a line");
     expect(await viewer.page.locator(".notes__doc").getAttribute("contenteditable")).toBe("false");
     await viewer.page.getByRole("note").filter({ hasText: "viewers can't edit" }).waitFor();
     expect(await viewer.page.getByRole("button", { name: "Ask AI" }).count()).toBe(0);

@@ -46,7 +46,9 @@ export default function NotesEditor({ handle, user, editable }: NotesEditorProps
   const editor = useEditor(
     {
       extensions: [
-        StarterKit.configure({ undoRedo: false, codeBlock: false, link: { openOnClick: false, autolink: true, defaultProtocol: "https" } }),
+        // No trailing node: every open editor would add its own empty paragraph after the AI's
+        // (or anyone's) list at the end, concurrently, and they would all stay.
+        StarterKit.configure({ undoRedo: false, codeBlock: false, trailingNode: false, link: { openOnClick: false, autolink: true, defaultProtocol: "https" } }),
         NotesCodeBlock,
         TaskList,
         TaskItem.configure({ nested: true }),
