@@ -54,6 +54,8 @@ export interface ReplyReport {
   error?: string;
   /** What ended a reply that is not `done`: a failure kind, or stop/shutdown/a deadline. */
   kind?: string;
+  /** From noticing the prompt to calling the provider, queue wait included (ms). */
+  startMs: number;
   /** Deltas the provider streamed, and document transactions they took. */
   deltas: number;
   writes: number;
@@ -72,6 +74,8 @@ interface Job {
   admitted: Promise<string | null>;
   refused: boolean;
   started: boolean;
+  /** performance.now() when the prompt was noticed. */
+  acceptedAt: number;
 }
 
 /**
@@ -87,6 +91,7 @@ export class ConversationPeer {
   private pumping: Promise<void> | undefined;
   private detached = false;
   private leaseCheck: NodeJS.Timeout | undefined;
+  private publishing = false;
   private readonly unobserve: () => void;
   private readonly log: Logger;
 
@@ -109,7 +114,7 @@ export class ConversationPeer {
       metaMap(doc).unobserve(onMeta);
     };
     this.recover();
-    this.publish();
+    this.publishNow();
   }
 
   /** The document was unloaded: forget it (nothing is running, it was held while busy). */
@@ -228,7 +233,7 @@ export class ConversationPeer {
           return null;
         })
       : Promise.resolve(null);
-    const job: Job = { ...request, admitted, refused: false, started: false };
+    const job: Job = { ...request, admitted, refused: false, started: false, acceptedAt: performance.now() };
     this.queue.push(job);
     void this.hold();
     void admitted.then((refusal) => {
@@ -336,6 +341,7 @@ export class ConversationPeer {
     let status: MessageStatus = "done";
     let error: string | undefined;
     let kind: string | undefined;
+    const startMs = performance.now() - job.acceptedAt;
     try {
       if (isStopRequested(reply)) controller.abort(new ReplyEnd("stop", "stopped"));
       const source = this.deps.provider.stream({ messages: plan.messages, signal: controller.signal });
@@ -360,11 +366,11 @@ export class ConversationPeer {
     this.deps.activeReplies.delete(replyId);
     this.setTyping(false);
     const report: ReplyReport = {
-      docName: this.name, replyId, replyTo: job.messageId, status, deltas: writer.deltas, writes: writer.writes, chars: writer.chars,
+      docName: this.name, replyId, replyTo: job.messageId, status, startMs: Math.round(startMs * 10) / 10, deltas: writer.deltas, writes: writer.writes, chars: writer.chars,
       ms: Math.round(performance.now() - started), ...(error ? { error } : {}), ...(kind ? { kind } : {}),
     };
     this.log.info(
-      { replyId, replyTo: job.messageId, status, kind, deltas: report.deltas, writes: report.writes, chars: report.chars, ms: report.ms, error },
+      { replyId, replyTo: job.messageId, status, kind, startMs: report.startMs, deltas: report.deltas, writes: report.writes, chars: report.chars, ms: report.ms, error },
       "AI reply finished",
     );
     this.deps.onReply?.(report);
@@ -410,8 +416,18 @@ export class ConversationPeer {
     this.publish();
   }
 
-  /** The AI's awareness (SPEC AI-2): who it is, whether it is typing, its model and its queue. */
+  /** Coalesces the awareness changes of one turn of the event loop into one broadcast. */
   private publish(): void {
+    if (this.publishing || this.detached) return;
+    this.publishing = true;
+    setImmediate(() => {
+      this.publishing = false;
+      this.publishNow();
+    });
+  }
+
+  /** The AI's awareness (SPEC AI-2): who it is, whether it is typing, its model and its queue. */
+  private publishNow(): void {
     if (this.detached) return;
     const persona = this.persona();
     const description = this.deps.provider.describe();
