@@ -129,6 +129,8 @@ describe("replacing a selection and undoing a run (NOTE-4, NOTE-6)", () => {
     requestNoteEdit(doc, { id: "run1", kind: "shorten", instruction: "", requestedBy: "u1", requestedByName: "Ann", createdAt: 1 });
     const at = anchor(doc, [0, 4], [2, 5]);
     expect(noteRangeText(doc, at)).toBe("two\nMiddle\nthree");
+    textOf(doc, 1).format(0, 3, { bold: {} });
+    expect(noteRangeText(doc, at)).toBe("two\nMiddle\nthree");
     const writer = new NoteRunWriter(doc, run, at, { inline: true });
     expect(writer.mode).toBe("block");
     stream(doc, writer, "Short.");

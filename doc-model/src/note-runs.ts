@@ -80,14 +80,19 @@ export function noteRangeText(doc: Y.Doc, anchor: NoteAnchor): string {
   let lastBlock: Y.XmlFragment | null = null;
   for (const op of rangeOps(notesFragment(doc), from, to, null)) {
     if (op.kind === "element") {
-      for (const t of textsOf(op.element)) pushLine(lines, t.toString(), (lastBlock = t.parent as Y.XmlFragment), null);
+      for (const t of textsOf(op.element)) pushLine(lines, plainText(t), (lastBlock = t.parent as Y.XmlFragment), null);
     } else {
       const block = op.text.parent as Y.XmlFragment;
-      pushLine(lines, op.text.toString().slice(op.index, op.index + op.length), block, lastBlock);
+      pushLine(lines, plainText(op.text).slice(op.index, op.index + op.length), block, lastBlock);
       lastBlock = block;
     }
   }
   return lines.join("\n");
+}
+
+/** A Y.XmlText's characters without its formatting (toString() would write marks as tags). */
+function plainText(text: Y.XmlText): string {
+  return (text.toDelta() as Delta).map((op) => (typeof op.insert === "string" ? op.insert : "")).join("");
 }
 
 function pushLine(lines: string[], text: string, block: Y.XmlFragment, lastBlock: Y.XmlFragment | null): void {

@@ -99,6 +99,18 @@ function untilAwareness(peer: Peer, predicate: () => boolean): Promise<void> {
   });
 }
 
+function plainOf(t: Y.XmlText): string {
+  return (t.toDelta() as { insert: string }[]).map((op) => op.insert).join("");
+}
+
+/** Where an awareness `cursor.head` (relative position JSON) points in this peer's copy. */
+function caretIndex(peer: Peer, cursor: unknown): number | null {
+  const head = (cursor as { head?: unknown } | undefined)?.head;
+  if (!head) return null;
+  const abs = Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(head), peer.doc);
+  return abs && abs.type instanceof Y.XmlText ? abs.index : null;
+}
+
 /** Types `words` one character per transaction at the end of a paragraph. */
 async function typeInto(peer: Peer, block: number, words: string): Promise<void> {
   for (const ch of words) {
@@ -115,7 +127,9 @@ describe("the AI co-edits the notes (NOTE-3, NOTE-4, NOTE-5)", () => {
 
     // Mid-stream: everyone sees the text arrive after the selection (still there) and the AI's caret.
     await until(bob.doc, () => plain(bob).startsWith("This is a rough draftpolished text."));
-    await untilAwareness(bob, () => aiCarets(bob).some((c) => c.run?.id === id && c.cursor));
+    // The caret is where y-prosemirror looks for it: `cursor.head` right after the AI's last character.
+    const afterAiText = () => plainOf(text(bob, 0)).indexOf("polished text") + "polished text".length;
+    await untilAwareness(bob, () => aiCarets(bob).some((c) => c.run?.id === id && caretIndex(bob, c.cursor) === afterAiText()));
     expect(aiCarets(bob).find((c) => c.run?.id === id)).toMatchObject({ peer: { user: { id: "ai", name: "Dev", kind: "ai" } }, run: { requestedByName: owner.user.displayName } });
     expect(edit(bob, id)).toMatchObject({ status: "streaming", persona: "dev", model: "test/model-r1" });
     await typeInto(bob, 1, " hello from Bob");
@@ -137,6 +151,19 @@ describe("the AI co-edits the notes (NOTE-3, NOTE-4, NOTE-5)", () => {
     ]);
     // The caret leaves with the run.
     await untilAwareness(bob, () => aiCarets(bob).every((c) => c.run?.id !== id));
+  });
+
+  it("NOTE-3: coalesces a fast stream into few document updates and writes every token", async () => {
+    const { ann, bob, owner } = await twoPeople(p("Count:"));
+    const words = Array.from({ length: 300 }, (_, i) => `w${i}`).join(" ");
+    sse.when("Count:", { steps: streamOf(` ${words}`) }, { once: true });
+    let updates = 0;
+    bob.doc.on("update", () => updates++);
+    const id = ask(ann, owner, "continue", selection(ann, 0, 6, 6));
+    expect(await settled(bob, id)).toMatchObject({ status: "done" });
+    expect(plain(bob)).toBe(`Count: ${words}`);
+    // 300 deltas; at most one write per 33 ms plus the final one (and the request's own status changes).
+    expect(updates).toBeLessThan(30);
   });
 
   it("NOTE-3: turns the conversation into action items at the end of the notes, as a task list", async () => {
