@@ -250,7 +250,7 @@ export class ConversationPeer {
 
   private kick(): void {
     if (this.pumping || this.detached || this.deps.isClosing()) return;
-    this.pumping = this.pump().finally(() => {
+    this.pumping = this.pump().catch((err: unknown) => this.log.error({ err }, "the AI peer's queue failed")).finally(() => {
       this.pumping = undefined;
       // A prompt that arrived while the last one was letting go of the document.
       if (this.queue.length > 0) this.kick();
