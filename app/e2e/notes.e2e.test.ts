@@ -138,4 +138,22 @@ describe("notes co-edited with the AI in two browsers (NOTE-E2E-1)", () => {
     expect(await viewer.page.getByRole("button", { name: "Ask AI" }).count()).toBe(0);
     await viewer.context.close();
   });
+
+  it("Ann writes notes and asks the AI while offline; both reach Bob, and the AI answers, once she is back", async () => {
+    llm.when("Offline line", { steps: [{ content: " then online" }, { finish: "stop" }, { done: true }] }, { once: true });
+    await ann.context.setOffline(true);
+    await ann.page.locator('[data-connection="offline"]').waitFor();
+    await ann.page.locator(".notes__doc").click();
+    await ann.page.keyboard.press("Control+End");
+    await ann.page.keyboard.type("\nOffline line", { delay: 5 });
+    await ann.page.getByLabel("What the AI should do").selectOption("continue");
+    await ann.page.getByRole("button", { name: "Ask AI" }).click();
+    await ann.page.locator(".notes__run").getByText("waiting…").waitFor();
+    expect(await notesText(bob.page)).not.toContain("Offline line");
+    await ann.context.setOffline(false);
+    const expected = "Launch\nOur launch plan is rough and long very really\nBob adds a line\nOffline line then online";
+    await expect.poll(() => notesText(bob.page)).toBe(expected);
+    await expect.poll(() => notesText(ann.page)).toBe(expected);
+    await screenshot(bob.page, "notes-04-bob-after-ann-was-offline");
+  });
 });

@@ -13,6 +13,8 @@ export interface NotePromptInput {
   budgetChars: number;
 }
 
+const MAX_INSTRUCTION_CHARS = 1000;
+
 const TASK: Record<NoteEditKind, string> = {
   rewrite: "Rewrite the selected text so it reads better; keep its meaning and language.",
   shorten: "Shorten the selected text; keep what matters and its language.",
@@ -36,7 +38,9 @@ export function planNotePrompt(doc: Y.Doc, input: NotePromptInput): ChatTurn[] {
       "Reply with only the text to put into the notes: no preamble, no explanation, no quotes around it. " +
       "Use Markdown block syntax (headings, lists, `- [ ]` tasks, fenced code) only where structure helps.",
   ].join("\n\n");
-  const task = [TASK[input.kind], input.instruction.trim() ? `The person asks: ${input.instruction.trim()}` : ""].filter(Boolean).join(" ");
+  // A person's words are capped: they ride along every time, the context is what matters.
+  const instruction = input.instruction.trim().slice(0, MAX_INSTRUCTION_CHARS);
+  const task = [TASK[input.kind], instruction ? `The person asks: ${instruction}` : ""].filter(Boolean).join(" ");
   const chat = input.kind === "notes-from-chat" || input.kind === "action-items";
   const context = chat ? transcript(doc, input.budgetChars) : tail(notesJsonText(readNotesJson(doc)).trim(), input.budgetChars);
   const parts = [task];
