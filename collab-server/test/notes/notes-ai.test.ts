@@ -9,8 +9,10 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { aiServer, open } from "../ai/ai-support";
-import { startOpenAiSse, streamOf, type OpenAiSse } from "../support/openai-sse";
-import { addMember, until, workspaceWithConversation, type Peer, type Session, type TestServer } from "../support/server";
+import { lastUserText, startOpenAiSse, streamOf, type OpenAiSse, type RecordedRequest } from "../support/openai-sse";
+import { rm } from "node:fs/promises";
+import { INTERRUPTED_NOTE_EDIT } from "../../src/notes-ai";
+import { addMember, connect, tempDataDir, until, workspaceWithConversation, type Peer, type Session, type TestServer } from "../support/server";
 
 let sse: OpenAiSse;
 let server: TestServer;
@@ -177,6 +179,26 @@ describe("the AI co-edits the notes (NOTE-3, NOTE-4, NOTE-5)", () => {
   });
 });
 
+describe("several runs at once (NOTE-2, NOTE-5)", () => {
+  it("NOTE-5: two requests stream at the same time, each with its own AI caret, each once", async () => {
+    const { ann, bob, owner, bobSession } = await twoPeople(p("First"), p("Second"));
+    const endsWith = (words: string) => (r: RecordedRequest) => lastUserText(r).endsWith(words);
+    sse.when(endsWith("First"), { steps: [{ content: " one" }, { gate: "one" }, { content: " done" }, { finish: "stop" }, { done: true }] }, { once: true });
+    sse.when(endsWith("Second"), { steps: [{ content: " two" }, { gate: "two" }, { content: " done" }, { finish: "stop" }, { done: true }] }, { once: true });
+    const a = ask(ann, owner, "continue", selection(ann, 0, 5, 5));
+    const b = ask(bob, bobSession, "continue", selection(bob, 1, 6, 6));
+    await untilAwareness(ann, () => aiCarets(ann).filter((c) => c.run?.id === a || c.run?.id === b).length === 2);
+    expect(aiCarets(ann).map((c) => c.run?.requestedByName).sort()).toEqual([owner.user.displayName, bobSession.user.displayName].sort());
+    sse.release("one");
+    sse.release("two");
+    await settled(ann, a);
+    await settled(ann, b);
+    await until(ann.doc, () => plain(ann) === "First one done\nSecond two done");
+    expect(sse.requests.filter(endsWith("First")).length).toBe(1);
+    expect(sse.requests.filter(endsWith("Second")).length).toBe(1);
+  });
+});
+
 describe("undo of one AI run (NOTE-6)", () => {
   it("NOTE-6: Bob undoes Ann's AI run after people edited around and inside it; exactly its text goes, for everyone", async () => {
     const { ann, bob, owner, bobSession } = await twoPeople(p("Keep me"), p("And me"));
@@ -266,5 +288,37 @@ describe("stop and failures (NOTE-7, NOTE-8)", () => {
     expect(failed.error).toBeTruthy();
     expect(failed.error).not.toContain("sk-test");
     expect(plain(ann)).toBe("Untouched");
+  });
+});
+
+describe("shutdown (NOTE-8)", () => {
+  it("NOTE-8: a server shutdown mid-run removes the run's text and marks it interrupted, also after a restart", async () => {
+    const dataDir = await tempDataDir();
+    const first = await aiServer(sse, {}, { dataDir });
+    try {
+      const { owner, docName } = await workspaceWithConversation(first.url, { ai: "off" });
+      const ann = await open(first.wsUrl, docName, owner, peers);
+      writeNotesJson(ann.doc, { type: "doc", content: [p("Stable text")] });
+      await ann.acknowledged();
+      sse.when("Stable text", { steps: [{ content: " half" }, { stall: true }] }, { once: true });
+      const id = ask(ann, owner, "continue", selection(ann, 0, 11, 11));
+      await until(ann.doc, () => plain(ann) === "Stable text half");
+      ann.destroy();
+      await first.close({ keepData: true });
+
+      const second = await aiServer(sse, {}, { dataDir });
+      try {
+        const again = connect(second.wsUrl, docName, owner.token);
+        peers.push(again);
+        await again.synced;
+        expect(plain(again)).toBe("Stable text");
+        expect(edit(again, id)).toMatchObject({ status: "error", error: INTERRUPTED_NOTE_EDIT });
+      } finally {
+        peers.splice(0).forEach((peer) => peer.destroy());
+        await second.close({ keepData: true });
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
