@@ -32,6 +32,9 @@ export default defineConfig({
         // The API and the WebSocket are never the app shell.
         navigateFallbackDenylist: [/^\/api\//, /^\/collab/],
         cleanupOutdatedCaches: true,
+        // The first visit is controlled at once (works offline without a reload), and an
+        // accepted update takes over the open tabs, which then reload into it.
+        clientsClaim: true,
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
     }),

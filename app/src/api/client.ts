@@ -50,6 +50,8 @@ export function createApiClient(options: ApiClientOptions) {
     const token = options.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    // Offline, the answer is known without asking (and the browser logs no failed request).
+    if (typeof navigator !== "undefined" && navigator.onLine === false) throw offlineError();
     let response: Response;
     try {
       response = await fetch(base + path, {
@@ -58,7 +60,7 @@ export function createApiClient(options: ApiClientOptions) {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch {
-      throw new ApiError(0, "network", "Can't reach the JunoKit server. Check your connection and try again.");
+      throw offlineError();
     }
     const payload = await readJson(response);
     if (!response.ok) {
@@ -85,6 +87,10 @@ export function createApiClient(options: ApiClientOptions) {
     conversations: (wid: string) => call<ConversationSummary[]>("GET", `${ws(wid)}/conversations`),
     health: () => call<{ ok: boolean }>("GET", "/api/health"),
   };
+}
+
+function offlineError(): ApiError {
+  return new ApiError(0, "network", "Can't reach the JunoKit server. Check your connection and try again.");
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -57,11 +57,13 @@ export class AckTracker {
     private readonly doc: Y.Doc,
     private readonly provider: HocuspocusProvider,
     private readonly persist: (vector: Uint8Array) => void,
-    private readonly persistEveryMs = 1000,
+    private readonly persistEveryMs = 250,
   ) {
     doc.on("update", this.onUpdate);
     provider.on("unsyncedChanges", this.onProviderChange);
     provider.on("synced", this.onProviderChange);
+    // A reload right after an acknowledgement must not forget it.
+    if (typeof window !== "undefined") window.addEventListener("pagehide", this.flush);
   }
 
   /** Adds what an earlier session recorded (read from the cache). */
@@ -95,9 +97,18 @@ export class AckTracker {
     this.doc.off("update", this.onUpdate);
     this.provider.off("unsyncedChanges", this.onProviderChange);
     this.provider.off("synced", this.onProviderChange);
-    if (this.persistTimer) clearTimeout(this.persistTimer);
-    if (this.dirty) this.persist(Y.encodeStateVector(this.acknowledged));
+    if (typeof window !== "undefined") window.removeEventListener("pagehide", this.flush);
+    this.flush();
   }
+
+  /** Writes the acknowledged vector now if it changed since the last write. */
+  readonly flush = (): void => {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.persist(Y.encodeStateVector(this.acknowledged));
+  };
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this.provider && mergeVector(this.acknowledged, Y.parseUpdateMeta(update).to)) this.schedulePersist();
@@ -117,10 +128,6 @@ export class AckTracker {
   private schedulePersist(): void {
     this.dirty = true;
     if (this.persistTimer) return;
-    this.persistTimer = setTimeout(() => {
-      this.persistTimer = null;
-      this.dirty = false;
-      this.persist(Y.encodeStateVector(this.acknowledged));
-    }, this.persistEveryMs);
+    this.persistTimer = setTimeout(this.flush, this.persistEveryMs);
   }
 }

@@ -41,7 +41,8 @@ export type Connection = ReturnType<typeof createConnection>;
 
 export function createConnection(options: ConnectionOptions) {
   const graceMs = options.graceMs ?? 15_000;
-  const socket = new HocuspocusProviderWebsocket({ url: options.url, ...RECONNECT });
+  // Offline at start (a reload without network): no attempt until the browser says it's back.
+  const socket = new HocuspocusProviderWebsocket({ url: options.url, ...RECONNECT, autoConnect: navigator.onLine });
   const entries = new Map<string, OpenDocument>();
   const status = createStore<ConnectionState>("connecting");
   const waiting = createStore(0);

@@ -31,5 +31,8 @@ export function startAppUpdates(): void {
 
 /** Activates the waiting version and reloads into it. */
 export function reloadIntoUpdate(): void {
+  // workbox-window reloads only for a version this tab found itself; one found by another tab
+  // (or a second check in this one) takes control just the same: reload when it does.
+  navigator.serviceWorker.addEventListener("controllerchange", () => window.location.reload(), { once: true });
   void update?.(true);
 }

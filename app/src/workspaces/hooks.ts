@@ -51,6 +51,11 @@ export function useMe(api: ApiClient, session: Session): MeState {
   }, [api, session, userId, attempt]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  // Back online after an offline start: ask the server again.
+  useEffect(() => {
+    window.addEventListener("online", reload);
+    return () => window.removeEventListener("online", reload);
+  }, [reload]);
   return { me, error, stale, reload };
 }
 
@@ -92,6 +97,9 @@ export function useWorkspaceDetails(api: ApiClient, workspaceId: string | null):
     setDetails(null);
     setError(null);
     void reload();
+    const again = () => void reload();
+    window.addEventListener("online", again);
+    return () => window.removeEventListener("online", again);
   }, [reload]);
 
   return { details: details?.id === workspaceId ? details : null, error, reload };
