@@ -185,10 +185,16 @@ export class ConversationPeer {
    * started are queued again, their claims still unspent.
    */
   private recover(): void {
+    // A live reply of another instance means its queue is alive too: leave that queue to it.
+    if (!this.markInterrupted()) this.requeue();
+  }
+
+  private requeue(): void {
     const messages = messageList(this.doc).toArray().map((map) => ({ map, ...readMessage(map) }));
     const retried = new Set(messages.map((m) => m.retryOf).filter(Boolean));
-    this.markInterrupted();
+    const queued = new Set(this.queue.map((job) => `${job.kind}:${job.previousId ?? job.messageId}`));
     for (const m of messages) {
+      if (queued.has(`reply:${m.id}`) || queued.has(`regenerate:${m.id}`)) continue;
       if (m.role === "user" && m.pending) {
         this.enqueue({ kind: "reply", messageId: m.id, requester: { id: m.authorId, name: m.authorName } }, false);
       } else if (m.role === "assistant" && m.regenerate && m.replyTo && !retried.has(m.id)) {
@@ -202,10 +208,11 @@ export class ConversationPeer {
   /**
    * Marks replies nobody writes any more as interrupted. Alone, that is every streaming reply
    * this process is not writing; in a cluster, those whose writer's lease has run out (the
-   * others are checked again when their lease would end).
+   * others are checked again when their lease would end). True while another instance's
+   * reply is still live.
    */
-  private markInterrupted(): void {
-    if (this.detached) return;
+  private markInterrupted(): boolean {
+    if (this.detached) return false;
     const now = Date.now();
     let nextCheck = Infinity;
     const cut: MessageMap[] = [];
@@ -221,7 +228,9 @@ export class ConversationPeer {
       this.log.warn({ replies: cut.map(messageId) }, "marked replies whose writer stopped as interrupted");
     }
     clearTimeout(this.leaseCheck);
-    if (nextCheck < Infinity) this.leaseCheck = setTimeout(() => this.markInterrupted(), nextCheck - now + 1_000);
+    if (nextCheck === Infinity) return false;
+    this.leaseCheck = setTimeout(() => this.recover(), nextCheck - now + 1_000);
+    return true;
   }
 
   // --- the queue ---------------------------------------------------------------------------
