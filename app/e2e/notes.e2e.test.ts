@@ -156,4 +156,25 @@ describe("notes co-edited with the AI in two browsers (NOTE-E2E-1)", () => {
     await expect.poll(() => notesText(ann.page)).toBe(expected);
     await screenshot(bob.page, "notes-04-bob-after-ann-was-offline");
   });
+
+  it("renders every kind of block the AI writes, for everyone, without losing any (schema and provenance agree)", async () => {
+    const markdown = "## Decisions\n- Ship Friday\n1. Freeze\n2. Tag\n- [ ] Write notes — Ann\n- [x] Book room\n> Keep it small\n```ts\nconst ok = true;\n```\nThat is all.";
+    llm.when((r) => r.body.messages?.[1]?.content.startsWith("Turn this conversation") ?? false, { steps: [{ content: markdown }, { finish: "stop" }, { done: true }] }, { once: true });
+    await ann.page.getByLabel("What the AI should do").selectOption("notes-from-chat");
+    await ann.page.getByRole("button", { name: "Ask AI" }).click();
+    const doc = bob.page.locator(".notes__doc");
+    await doc.locator("h2", { hasText: "Decisions" }).waitFor();
+    await doc.locator("ul:not([data-type]) li", { hasText: "Ship Friday" }).waitFor();
+    await doc.locator("ol li", { hasText: "Tag" }).waitFor();
+    await doc.locator('ul[data-type="taskList"] li[data-checked="true"]', { hasText: "Book room" }).waitFor();
+    await doc.locator("blockquote", { hasText: "Keep it small" }).waitFor();
+    await doc.locator("pre code .hljs-keyword", { hasText: "const" }).waitFor();
+    await expect.poll(() => blockTypes(ann.page)).toEqual([
+      "heading", "paragraph", "paragraph", "paragraph", "heading", "bulletList", "orderedList", "taskList", "blockquote", "codeBlock", "paragraph",
+    ]);
+    expect(await blockTypes(bob.page)).toEqual(await blockTypes(ann.page));
+    await screenshot(bob.page, "notes-05-ai-blocks");
+    expect(ann.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
 });

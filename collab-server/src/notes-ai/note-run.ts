@@ -97,7 +97,8 @@ export class NoteRun {
       if (isNoteEditStopRequested(this.map)) this.controller.abort(new ReplyEnd("stop", "stopped"));
       const source = this.deps.provider.stream({ messages, signal: this.controller.signal });
       for await (const delta of withDeadlines(source, this.controller, this.deps.deadlines)) {
-        buffered += delta.content ?? "";
+        // Line ends are "\n" in the notes; some endpoints send "\r\n".
+        buffered += (delta.content ?? "").replace(/\r/g, "");
         if (timer) continue;
         const wait = lastWrite + this.deps.writeIntervalMs - performance.now();
         if (wait <= 0) flush();
