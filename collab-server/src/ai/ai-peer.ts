@@ -19,7 +19,7 @@ export interface AiPeerOptions {
   deadlines: Deadlines;
   /** Input tokens a prompt may use (SPEC AI-12). */
   contextTokens: number;
-  /** At most one document update per this many ms while a reply streams (default 33). */
+  /** At most one document update per this many ms while a reply streams (default 35: ≤ 30 updates/s with the first and last). */
   writeIntervalMs?: number;
   /** Names this process as the owner of its claims (default: random per start). */
   instanceId?: string;
@@ -43,7 +43,7 @@ export function createAiPeer(options: AiPeerOptions) {
     logger,
     deadlines: options.deadlines,
     contextTokens: options.contextTokens,
-    writeIntervalMs: options.writeIntervalMs ?? 33,
+    writeIntervalMs: options.writeIntervalMs ?? 35,
     instanceId: options.instanceId ?? nanoid(12),
     // cl100k is a close enough count for today's models; the budget keeps a margin anyway.
     countTokens: (text) => countTokens(text),
