@@ -87,6 +87,6 @@ describe("AI peer: cost controls and context", () => {
     expect(aiPeerState(a)!.ai.notice).toMatch(/AI_BASE_URL/);
     const reply = await settled(a, say(a, c.owner, "hello?"));
     expect(reply).toMatchObject({ status: "error", model: "not configured" });
-    for (const name of ["AI_BASE_URL", "AI_API_KEY", "AI_MODEL"]) expect(reply.error).toContain(name);
+    for (const name of ["AI_BASE_URL", "AI_API_KEY", "AI_MODEL", "npm run model:pull"]) expect(reply.error).toContain(name);
   });
 });
