@@ -94,7 +94,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
   const importer = createImporter({ store, writer: collab.writer, logger });
-  const routes = [searchRoutes(search, workspaces), transferRoutes({ store, workspaces, documents, importer, limits: DEFAULT_IMPORT_LIMITS })];
+  const routes = [searchRoutes(search, workspaces), transferRoutes({ store, workspaces, documents, importer, limits: { ...DEFAULT_IMPORT_LIMITS, maxBytes: config.importMaxBytes } })];
   const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist });
 
   const server = createServer(getRequestListener(http.fetch));

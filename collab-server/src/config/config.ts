@@ -31,6 +31,7 @@ const schema = z.object({
   MAX_UNAUTHENTICATED_CONNECTIONS: withDefault(z.coerce.number().int().min(1), 1000),
   TOKEN_TTL_HOURS: withDefault(z.coerce.number().positive(), 24 * 30),
   APP_DIST: optionalString,
+  IMPORT_MAX_BYTES: withDefault(z.coerce.number().int().min(1024), 20 * 1024 * 1024),
   // The AI peer's limits (SPEC AI-*): deadlines, retries, prompt budget, prompts per minute.
   AI_MAX_TOKENS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).optional()),
   AI_RETRIES: withDefault(z.coerce.number().int().min(0).max(10), 2),
@@ -66,6 +67,8 @@ export interface Config {
   allowedOrigins: string[];
   limits: { maxMessageBytes: number; maxDocumentBytes: number; maxUnauthenticatedConnections: number };
   tokenTtlSeconds: number;
+  /** Largest import upload accepted. */
+  importMaxBytes: number;
   /** The built app to serve (app/dist unless APP_DIST says otherwise). */
   appDist: string;
 }
@@ -122,6 +125,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxUnauthenticatedConnections: e.MAX_UNAUTHENTICATED_CONNECTIONS,
     },
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
+    importMaxBytes: e.IMPORT_MAX_BYTES,
     appDist: resolve(e.APP_DIST ?? DEFAULT_APP_DIST),
   };
 }

@@ -243,6 +243,19 @@ describe("import (SPEC XFER-3..6)", () => {
       expect((await api(t.url, `/api/workspaces/${target}/conversations`, { token: owner.token })).body).toEqual([]);
     });
 
+    it("XFER-5 IMPORT_MAX_BYTES sets the import limit", async () => {
+      const small = await startTestServer({ env: { IMPORT_MAX_BYTES: "50000" } });
+      try {
+        const { owner: o, workspaceId } = await workspaceWithConversation(small.url);
+        const res = await fetch(`${small.url}/api/workspaces/${workspaceId}/import`, {
+          method: "POST", headers: { authorization: `Bearer ${o.token}`, "content-type": "application/json" }, body: " ".repeat(60_000),
+        });
+        expect(res.status).toBe(413);
+      } finally {
+        await small.close();
+      }
+    });
+
     it("XFER-5 __proto__ keys pollute nothing", async () => {
       const hostile = JSON.stringify(good).replace('"meta":{', '"meta":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},');
       const res = await importInto(owner, target, `{"__proto__":{"polluted":"yes"},${hostile.slice(1)}`, "application/json");
