@@ -18,6 +18,12 @@ export interface PeerState {
 
 export const AWARENESS_USER = "user";
 export const AWARENESS_TYPING = "typing";
+/**
+ * Optional, set by the app on the workspace index document only: the id of the conversation
+ * the person has open (or null), so the sidebar can show faces per conversation. Peers that
+ * don't set it are simply "online" (an additive extension of DESIGN.md §4, SPEC APP-PRES-1).
+ */
+export const AWARENESS_VIEWING = "viewing";
 
 /** Reads a peer's state defensively: remote states are untyped JSON. */
 export function readPeer(state: unknown): PeerState | null {
@@ -35,6 +41,13 @@ export function readPeer(state: unknown): PeerState | null {
     },
     typing: s[AWARENESS_TYPING] === true,
   };
+}
+
+/** The conversation a peer says it has open, if any. */
+export function readViewing(state: unknown): string | null {
+  if (!state || typeof state !== "object") return null;
+  const viewing = (state as Record<string, unknown>)[AWARENESS_VIEWING];
+  return typeof viewing === "string" && viewing ? viewing : null;
 }
 
 /** A stable colour per user id, so a person looks the same on every screen. */

@@ -1,9 +1,8 @@
 // What this tab tells other peers about itself (DESIGN.md §4). The server replaces `user`
 // with the authenticated identity; we still send ours so the faces show at once.
-import { AWARENESS_TYPING, AWARENESS_USER, colorFor, type PeerUser } from "@junokit/doc-model";
+import { AWARENESS_TYPING, AWARENESS_USER, AWARENESS_VIEWING, colorFor, type PeerUser } from "@junokit/doc-model";
 import type { Awareness } from "y-protocols/awareness";
 import type { User } from "../api";
-import { AWARENESS_VIEWING } from "./derive";
 
 export const TYPING_IDLE_MS = 3000;
 

@@ -1,13 +1,18 @@
 // Who is here and who is typing, derived from raw awareness states (DESIGN.md §4). One
 // person may have several tabs (several awareness clients): they count once, and are
-// typing if any of their tabs is.
-import { readAiPresence, readPeer, type AiPresence, type PeerUser } from "@junokit/doc-model";
+// typing if any of their tabs is. In a cluster every server instance publishes its own AI
+// peer: those merge into one AI face too (SPEC APP-PRES-3).
+import { readAiPresence, readPeer, readViewing, type AiPresence, type PeerUser, type QueueEntry } from "@junokit/doc-model";
 
 export interface PresentPeer extends PeerUser {
   typing: boolean;
   self: boolean;
   /** The conversation this peer has open, when the state says so (workspace index only). */
   viewing?: string;
+  /** A short line under the name in tooltips: the AI's model, or that it is unavailable. */
+  status?: string;
+  /** The AI peer says it cannot answer (no endpoint or model); its notice says why. */
+  unavailable?: boolean;
 }
 
 export interface Presence {
@@ -19,36 +24,63 @@ export interface Presence {
   ai: AiPresence | null;
 }
 
-/**
- * The awareness field the app adds on the workspace index document: the id of the
- * conversation a person has open, so the sidebar can show faces per conversation.
- * An optional extension of DESIGN.md §4 (peers that don't set it are simply "online").
- */
-export const AWARENESS_VIEWING = "viewing";
-
 export function derivePresence(states: ReadonlyMap<number, unknown>, selfUserId: string): Presence {
   const byUser = new Map<string, PresentPeer>();
-  let ai: AiPresence | null = null;
+  const aiStates: AiPresence[] = [];
   for (const raw of states.values()) {
     const peer = readPeer(raw);
     if (!peer) continue;
-    if (peer.user.kind === "ai") ai ??= readAiPresence(raw);
-    const viewing = (raw as Record<string, unknown>)[AWARENESS_VIEWING];
+    if (peer.user.kind === "ai") {
+      const ai = readAiPresence(raw);
+      if (ai) aiStates.push(ai);
+    }
+    const viewing = readViewing(raw);
     const seen = byUser.get(peer.user.id);
     if (seen) {
       seen.typing ||= peer.typing;
-      if (!seen.viewing && typeof viewing === "string") seen.viewing = viewing;
+      if (!seen.viewing && viewing) seen.viewing = viewing;
       continue;
     }
     byUser.set(peer.user.id, {
       ...peer.user,
       typing: peer.typing,
       self: peer.user.id === selfUserId,
-      ...(typeof viewing === "string" ? { viewing } : {}),
+      ...(viewing ? { viewing } : {}),
     });
   }
+  const ai = mergeAiPresence(aiStates);
   const here = [...byUser.values()].sort(compare);
+  for (const peer of here) {
+    if (peer.kind !== "ai" || !ai) continue;
+    peer.status = aiStatus(ai);
+    if (!ai.available) peer.unavailable = true;
+  }
   return { here, typing: here.filter((p) => p.typing && !p.self), ai };
+}
+
+/**
+ * One AI out of the presences several server instances publish: available if any instance
+ * is (its model then), the notice only when none is, and one queue — every prompt being
+ * answered first, then the waiting ones — with each prompt listed once.
+ */
+export function mergeAiPresence(states: readonly AiPresence[]): AiPresence | null {
+  if (states.length <= 1) return states[0] ?? null;
+  const available = states.filter((s) => s.available);
+  const models = [...new Set((available.length ? available : states).map((s) => s.model).filter(Boolean))];
+  const notice = available.length ? undefined : states.find((s) => s.notice)?.notice;
+  const queue = new Map<string, QueueEntry>();
+  for (const state of ["answering", "queued"] as const) {
+    for (const entry of states.flatMap((s) => s.queue)) {
+      if (entry.state === state && !queue.has(entry.messageId)) queue.set(entry.messageId, entry);
+    }
+  }
+  return { model: models.join(", "), available: available.length > 0, ...(notice ? { notice } : {}), queue: [...queue.values()] };
+}
+
+/** The AI's line in tooltips: its model when it can answer, why not otherwise. */
+export function aiStatus(ai: AiPresence): string {
+  if (ai.available) return ai.model ? `AI · ${ai.model}` : "AI";
+  return `AI · unavailable${ai.notice ? `: ${ai.notice}` : ""}`;
 }
 
 function compare(a: PresentPeer, b: PresentPeer): number {
@@ -79,8 +111,8 @@ export function viewersByConversation(here: readonly PresentPeer[]): Map<string,
 /** The line above the composer about the AI's work: who it answers and how many wait. */
 export function aiQueueText(ai: AiPresence | null, aiName: string): string | null {
   if (!ai || ai.queue.length === 0) return null;
-  const answering = ai.queue.find((e) => e.state === "answering");
+  const answering = ai.queue.filter((e) => e.state === "answering").map((e) => e.authorName || "someone");
   const waiting = ai.queue.filter((e) => e.state === "queued").length;
-  const parts = [answering ? `${aiName} is answering ${answering.authorName || "someone"}` : null, waiting ? `${waiting} waiting` : null];
+  const parts = [answering.length ? `${aiName} is answering ${[...new Set(answering)].join(" and ")}` : null, waiting ? `${waiting} waiting` : null];
   return parts.filter(Boolean).join(" · ") || null;
 }
