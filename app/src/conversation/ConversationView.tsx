@@ -13,7 +13,8 @@ import {
 } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
 import { useCallback, useEffect, useState, type CSSProperties, type ReactNode } from "react";
-import type { User } from "../api";
+import type { Member, User } from "../api";
+import { mentionablesOf } from "../mentions";
 import { useAcknowledged, useDocumentState, type DocumentHandle } from "../connection";
 import { aiQueueText, announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
 import { Composer } from "./Composer";
@@ -31,6 +32,8 @@ interface Props {
   headerEnd: ReactNode;
   /** Reports the conversation's last activity (as the index computes it) while it is on screen. */
   onSeen?(updatedAt: number): void;
+  /** The workspace's members, whom `@` completes in the composer. */
+  members?: readonly Member[] | undefined;
 }
 
 const AI_MODE_LABEL: Record<AiMode, string> = { auto: "AI answers every message", mention: "AI answers @ai only", off: "AI off" };
@@ -40,7 +43,7 @@ export function personaOf(id: string): Persona {
 }
 
 /** A conversation: header, messages, who is typing, and the composer. */
-export function ConversationView({ handle, user, canWrite, headerStart, headerEnd, onSeen }: Props) {
+export function ConversationView({ handle, user, canWrite, headerStart, headerEnd, onSeen, members }: Props) {
   const snapshot = useConversation(handle.doc);
   const state = useDocumentState(handle);
   const awareness = handle.provider.awareness;
@@ -167,7 +170,13 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
         <TypingLine typing={presence.typing} />
         {aiQueueText(presence.ai, persona.name) && <p className="ai-queue">{aiQueueText(presence.ai, persona.name)}</p>}
         {writable ? (
-          <Composer placeholder={`Message ${meta?.title ? `“${meta.title}”` : persona.name}`} onSend={send} typing={typing} suggestion={suggestion} />
+          <Composer
+            placeholder={`Message ${meta?.title ? `“${meta.title}”` : persona.name}`}
+            onSend={send}
+            typing={typing}
+            suggestion={suggestion}
+            mentionables={mentionablesOf(members ?? [], user.id, persona.name)}
+          />
         ) : (
           <p className="readonly-note" role="note">
             You can read this conversation but not post: you are a viewer in this workspace. Ask an owner to make you an editor.

@@ -20,6 +20,8 @@ interface Props {
 export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRetry, unsynced }: Props) {
   const isAi = group.authorId === AI_AUTHOR_ID;
   const name = isAi ? persona.name : group.authorName || "Someone";
+  // Which model answered, under the AI's name; a reply by another model says so itself.
+  const model = isAi ? group.messages.find((m) => m.model)?.model : undefined;
   return (
     <>
       {group.newDay && (
@@ -37,8 +39,21 @@ export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRe
               {formatClock(group.startedAt)}
             </time>
           </header>
+          {model && (
+            <div className="group__model" title={`Model: ${model}`}>
+              {model}
+            </div>
+          )}
           {group.messages.map((m) => (
-            <MessageView key={m.id} message={m} canStop={canStop} onStop={onStop} onRetry={onRetry} unsynced={unsynced?.has(m.id) ?? false} />
+            <MessageView
+              key={m.id}
+              message={m}
+              otherModel={m.model && m.model !== model ? m.model : undefined}
+              canStop={canStop}
+              onStop={onStop}
+              onRetry={onRetry}
+              unsynced={unsynced?.has(m.id) ?? false}
+            />
           ))}
         </div>
       </article>
@@ -48,13 +63,15 @@ export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRe
 
 interface MessageProps {
   message: Message;
+  /** This reply's model when it differs from the one named under the AI's name. */
+  otherModel?: string | undefined;
   canStop: boolean;
   onStop(id: string): void;
   onRetry(id: string): void;
   unsynced: boolean;
 }
 
-const MessageView = memo(function MessageView({ message, canStop, onStop, onRetry, unsynced }: MessageProps) {
+const MessageView = memo(function MessageView({ message, otherModel, canStop, onStop, onRetry, unsynced }: MessageProps) {
   const streaming = message.status === "streaming";
   const isAi = message.authorId === AI_AUTHOR_ID;
   const retry =
@@ -71,6 +88,7 @@ const MessageView = memo(function MessageView({ message, canStop, onStop, onRetr
       data-unsynced={unsynced ? "true" : undefined}
     >
       {unsynced && <WaitingMark />}
+      {otherModel && <div className="message__model">{otherModel}</div>}
       {message.reasoning && (
         <details className="reasoning">
           <summary>Reasoning</summary>

@@ -143,7 +143,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
   if (!me) {
     main = <Placeholder header={[headerStart, headerEnd]} title={meError ? "Can't load your workspaces" : "Loading your workspaces…"} text={meError} action={meError ? { label: "Try again", run: reloadMe } : null} />;
   } else if (conversation) {
-    main = <ConversationView key={conversation.name} handle={conversation} user={user} canWrite={writable} headerStart={headerStart} headerEnd={headerEnd} onSeen={onSeen} />;
+    main = <ConversationView key={conversation.name} handle={conversation} user={user} canWrite={writable} headerStart={headerStart} headerEnd={headerEnd} onSeen={onSeen} members={details.details?.members} />;
   } else {
     main = (
       <Placeholder
