@@ -18,7 +18,7 @@ import { createMetrics } from "./metrics";
 import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./cluster";
 import { openConfiguredLocalModel } from "./local-model";
 import { createNotesAi } from "./notes-ai";
-import { createDocumentSource, createMiniSearchIndex, createSearchService, searchRoutes, type SearchService } from "./search";
+import { createDocumentSource, createMiniSearchIndex, createSearchService, openPostgresSearchIndex, searchRoutes, type SearchIndex, type SearchService } from "./search";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createImporter, DEFAULT_IMPORT_LIMITS, transferRoutes } from "./transfer";
 import { createWorkspaces } from "./workspaces";
@@ -44,11 +44,22 @@ async function openStore(config: Config, logger: Logger): Promise<Store> {
   }
 }
 
+/** With PostgreSQL, the index lives in the store's schema, shared by every instance (SPEC SRCH-6). */
+async function openSearchIndex(config: Config, logger: Logger): Promise<SearchIndex & { close?: () => Promise<void> }> {
+  if (!config.databaseUrl) return createMiniSearchIndex();
+  return openPostgresSearchIndex(config.databaseUrl, { schema: config.databaseSchema, logger });
+}
+
 export async function startJunoServer(config: Config, logger: Logger): Promise<JunoServer> {
   await mkdir(config.dataDir, { recursive: true });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const cluster: ClusterLink | undefined = config.redisUrl ? await joinCluster(config.redisUrl, instanceId, logger) : undefined;
   const store = await openStore(config, logger).catch(async (error: unknown) => {
+    await cluster?.close();
+    throw error;
+  });
+  const searchIndex = await openSearchIndex(config, logger).catch(async (error: unknown) => {
+    await store.close();
     await cluster?.close();
     throw error;
   });
@@ -83,7 +94,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
-  const search = createSearchService({ store, index: createMiniSearchIndex(), documents, logger });
+  const search = createSearchService({ store, index: searchIndex, documents, logger });
   const notifier = createNotifier({ store, writer: { change: (name, fn) => collab.writer.change(name, fn) }, logger });
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());
@@ -127,6 +138,8 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
         await notifier.flush();
         await collab.close();
         server.closeAllConnections();
+        await search.flush();
+        await searchIndex.close?.();
         await store.close();
         await cluster?.close();
         logger.info("JunoKit stopped; every change is on disk");

@@ -1,7 +1,9 @@
 // Full-text search over a workspace's messages, notes and titles: the `SearchIndex` seam, its
-// MiniSearch implementation, the service that keeps it fresh, and the HTTP endpoint.
+// MiniSearch (in memory) and PostgreSQL (shared) implementations, the service that keeps it
+// fresh, and the HTTP endpoint.
 export type { ConversationText, SearchHit, SearchIndex, SearchKind } from "./types";
 export { createMiniSearchIndex } from "./minisearch-index";
+export { openPostgresSearchIndex, type PostgresSearchIndex, type PostgresSearchIndexOptions } from "./postgres-index";
 export { createDocumentSource, type DocumentSource } from "./document-source";
 export { conversationText } from "./conversation-text";
 export { createSearchService, type SearchService, type SearchServiceOptions } from "./search-service";

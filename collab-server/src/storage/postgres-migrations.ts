@@ -43,6 +43,66 @@ export const MIGRATIONS: readonly string[] = [
      owner text NOT NULL,
      claimed_at timestamptz NOT NULL DEFAULT now()
    );`,
+  // 2: the full-text search index (collab-server/src/search/postgres-index.ts, SPEC SRCH-6).
+  // One row per searchable unit; times are any finite number a document holds (double).
+  // `terms` holds the words already case- and accent-folded by words.ts, so the
+  // language-neutral 'simple' configuration only has to split them. Each conversation's words,
+  // counted into one vocabulary per workspace, feed typo tolerance through pg_trgm when the
+  // extension can be created; it goes into `public` so that dropping one JunoKit schema never
+  // drops it for the others.
+  `CREATE TABLE search_conversations (
+     workspace_id text NOT NULL,
+     conversation_id text NOT NULL,
+     doc_name text NOT NULL,
+     title text NOT NULL,
+     updated_at double precision NOT NULL,
+     PRIMARY KEY (workspace_id, conversation_id)
+   );
+   CREATE TABLE search_entries (
+     workspace_id text NOT NULL,
+     conversation_id text NOT NULL,
+     entry_id text NOT NULL,
+     kind text NOT NULL CHECK (kind IN ('message', 'notes', 'title')),
+     message_id text,
+     author_name text,
+     created_at double precision,
+     body text NOT NULL,
+     terms text NOT NULL,
+     tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, terms)) STORED,
+     PRIMARY KEY (workspace_id, conversation_id, entry_id),
+     FOREIGN KEY (workspace_id, conversation_id) REFERENCES search_conversations ON DELETE CASCADE
+   );
+   CREATE INDEX search_entries_tsv ON search_entries USING gin (tsv);
+   CREATE TABLE search_words (
+     workspace_id text NOT NULL,
+     conversation_id text NOT NULL,
+     word text NOT NULL,
+     PRIMARY KEY (workspace_id, conversation_id, word),
+     FOREIGN KEY (workspace_id, conversation_id) REFERENCES search_conversations ON DELETE CASCADE
+   );
+   CREATE TABLE search_vocabulary (
+     workspace_id text NOT NULL,
+     word text NOT NULL,
+     conversations int NOT NULL,
+     PRIMARY KEY (workspace_id, word)
+   );
+   DO $$
+   DECLARE trgm_schema text;
+   BEGIN
+     BEGIN
+       CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+     EXCEPTION WHEN OTHERS THEN
+       BEGIN
+         CREATE EXTENSION IF NOT EXISTS pg_trgm;
+       EXCEPTION WHEN OTHERS THEN
+         RAISE NOTICE 'pg_trgm is not available (%); search will not tolerate typos', SQLERRM;
+       END;
+     END;
+     SELECT n.nspname INTO trgm_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+     IF trgm_schema IS NOT NULL THEN
+       EXECUTE format('CREATE INDEX search_vocabulary_trigrams ON search_vocabulary USING gin (word %I.gin_trgm_ops)', trgm_schema);
+     END IF;
+   END $$;`,
 ];
 
 // An arbitrary constant shared by every JunoKit instance: the key of the migration lock.
