@@ -2,5 +2,7 @@
 // one context per person, and the shape of the in-page debug handle.
 export { APP_DIR, APP_DIST, appIsStale, ensureAppBuilt } from "./build";
 export { ARTIFACTS, launchBrowser, openPerson, screenshot } from "./browser";
+export { startSlowLink } from "./slow-link";
+export type { SlowLink } from "./slow-link";
 export type { Person } from "./browser";
 export type { Debug } from "./debug";

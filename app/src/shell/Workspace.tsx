@@ -19,6 +19,7 @@ import {
 import { InboxBell } from "../inbox";
 import { NotesPanel, NotesToggle } from "../notes";
 import { SearchPalette } from "../search";
+import { ExportMenu, WorkspaceTransfer } from "../transfer";
 import { navigate, useRoute } from "./route";
 
 const LAST_WORKSPACE = "junokit.lastWorkspace";
@@ -116,6 +117,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
   );
   const headerEnd = (
     <>
+      {conversation && workspaceId && conversationId && <ExportMenu workspaceId={workspaceId} conversationId={conversationId} title={openEntry?.title ?? ""} />}
       <ConnectionBadge connection={connection} />
       {conversation && <NotesToggle open={notesOpen} onToggle={() => setNotesOpen((o) => !o)} />}
       <button
@@ -199,6 +201,17 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
             loaded={indexState.synced || indexState.local}
             now={now}
             onOpen={closeDrawer}
+          />
+        )}
+        {workspaceId && (
+          <WorkspaceTransfer
+            workspaceId={workspaceId}
+            workspaceName={workspaces.find((w) => w.id === workspaceId)?.name}
+            canImport={writable}
+            onOpen={(id) => {
+              closeDrawer();
+              navigate({ workspaceId, conversationId: id });
+            }}
           />
         )}
         <div className="sidebar__online">

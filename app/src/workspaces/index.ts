@@ -7,5 +7,6 @@ export { MembersPanel } from "./MembersPanel";
 export { NewConversationDialog } from "./NewConversation";
 export { NewWorkspaceDialog } from "./NewWorkspace";
 export { WorkspaceSwitcher } from "./WorkspaceSwitcher";
+export { Dialog } from "./Dialog";
 export { isUnread, markSeen, seenStore } from "./unread";
 export type { SeenMap } from "./unread";
