@@ -159,22 +159,26 @@ function createIndex(pool: pg.Pool, trgmSchema: string | null, logger: Logger): 
         const before = new Map(stored.map((r) => [r.entry_id, `${r.fingerprint}@${r.created_at}`]));
         // Only changed entries are written: a streaming reply rewrites one row, not the conversation.
         const changed = rows.filter((r) => before.get(r.entryId) !== `${fingerprint(r)}@${r.createdAt}`);
-        const gone = [...before.keys()].filter((id) => !rows.some((r) => r.entryId === id));
-        if (changed.length > 0) await upsert(client, c, changed);
+        const kept = new Set(rows.map((r) => r.entryId));
+        const gone = [...before.keys()].filter((id) => !kept.has(id));
+        if (changed.length === 0 && gone.length === 0) return;
+        const replaced = await wordsOf(client, c.workspaceId, c.conversationId, [...changed.map((r) => r.entryId), ...gone]);
+        const written = changed.length > 0 ? await upsert(client, c, changed) : [];
         if (gone.length > 0) {
           await client.query("DELETE FROM search_entries WHERE workspace_id = $1 AND conversation_id = $2 AND entry_id = ANY($3::text[])",
             [c.workspaceId, c.conversationId, gone]);
         }
-        if (changed.length > 0 || gone.length > 0) await refreshVocabulary(client, c.workspaceId, c.conversationId);
+        await countWords(client, c.workspaceId, c.conversationId, wordChanges(replaced, written));
       });
     },
 
     async remove(workspaceId, conversationId) {
       await transaction(async (client) => {
         await lockConversation(client, workspaceId, conversationId);
-        // Its words leave the vocabulary first; the rows go with the conversation (cascade).
-        await client.query("DELETE FROM search_entries WHERE workspace_id = $1 AND conversation_id = $2", [workspaceId, conversationId]);
-        await refreshVocabulary(client, workspaceId, conversationId);
+        // Its words leave the vocabulary; its rows go with the conversation (cascade).
+        const { rows } = await client.query<{ word: string }>(
+          "SELECT word FROM search_words WHERE workspace_id = $1 AND conversation_id = $2", [workspaceId, conversationId]);
+        await countVocabulary(client, workspaceId, [], rows.map((r) => r.word));
         await client.query("DELETE FROM search_conversations WHERE workspace_id = $1 AND conversation_id = $2", [workspaceId, conversationId]);
       });
     },
@@ -229,14 +233,37 @@ function rowsOf(c: ConversationText): Row[] {
   return out;
 }
 
-async function upsert(client: pg.PoolClient, c: ConversationText, rows: Row[]): Promise<void> {
-  await client.query(
+/** Writes the rows; returns the words (lexemes) each now holds. */
+async function upsert(client: pg.PoolClient, c: ConversationText, rows: Row[]): Promise<string[][]> {
+  const { rows: written } = await client.query<{ words: string[] }>(
     `INSERT INTO search_entries (workspace_id, conversation_id, entry_id, kind, message_id, author_name, created_at, body, terms)
      SELECT $1, $2, r.* FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::text[]) AS r
      ON CONFLICT (workspace_id, conversation_id, entry_id) DO UPDATE SET kind = EXCLUDED.kind, message_id = EXCLUDED.message_id,
-       author_name = EXCLUDED.author_name, created_at = EXCLUDED.created_at, body = EXCLUDED.body, terms = EXCLUDED.terms`,
+       author_name = EXCLUDED.author_name, created_at = EXCLUDED.created_at, body = EXCLUDED.body, terms = EXCLUDED.terms
+     RETURNING tsvector_to_array(tsv) AS words`,
     [c.workspaceId, c.conversationId, rows.map((r) => r.entryId), rows.map((r) => r.kind), rows.map((r) => r.messageId),
       rows.map((r) => r.authorName), rows.map((r) => r.createdAt), rows.map((r) => r.body), rows.map((r) => termsOf(r.body))]);
+  return written.map((r) => r.words);
+}
+
+/** The words (lexemes) each of these stored entries holds, before they are rewritten or deleted. */
+async function wordsOf(client: pg.PoolClient, workspaceId: string, conversationId: string, entryIds: string[]): Promise<string[][]> {
+  const { rows } = await client.query<{ words: string[] }>(
+    "SELECT tsvector_to_array(tsv) AS words FROM search_entries WHERE workspace_id = $1 AND conversation_id = $2 AND entry_id = ANY($3::text[])",
+    [workspaceId, conversationId, entryIds]);
+  return rows.map((r) => r.words);
+}
+
+/** Per word, how many more (or fewer) entries hold it; words under 2 characters never correct a typo. */
+function wordChanges(before: string[][], after: string[][]): Map<string, number> {
+  const changes = new Map<string, number>();
+  const add = (entries: string[][], step: number) => {
+    for (const words of entries) for (const w of words) if (w.length >= 2) changes.set(w, (changes.get(w) ?? 0) + step);
+  };
+  add(before, -1);
+  add(after, 1);
+  for (const [w, n] of changes) if (n === 0) changes.delete(w);
+  return changes;
 }
 
 /** Instances indexing the same conversation take turns (two int keys: not the store's key space). */
@@ -245,29 +272,42 @@ async function lockConversation(client: pg.PoolClient, workspaceId: string, conv
 }
 
 /**
- * Brings the conversation's words (for typo tolerance) in line with its entries, changing only
- * the difference, and counts it into the workspace's vocabulary, where a word stays while any
- * conversation uses it. Counting takes the workspace's lock, after the conversation's (one order
- * for everyone, so no deadlock), so concurrent counts of one word never interleave.
+ * Counts, per word, the conversation's entries holding it (so a put costs what changed, not the
+ * conversation's size); a word the conversation gains or loses is counted into or out of the
+ * workspace's vocabulary (typo candidates).
  */
-async function refreshVocabulary(client: pg.PoolClient, workspaceId: string, conversationId: string): Promise<void> {
+async function countWords(client: pg.PoolClient, workspaceId: string, conversationId: string, changes: Map<string, number>): Promise<void> {
+  if (changes.size === 0) return;
+  const { rows } = await client.query<{ word: string; entries: number }>(
+    `INSERT INTO search_words (workspace_id, conversation_id, word, entries) SELECT $1, $2, w, n FROM unnest($3::text[], $4::int[]) AS c(w, n)
+     ON CONFLICT (workspace_id, conversation_id, word) DO UPDATE SET entries = search_words.entries + EXCLUDED.entries
+     RETURNING word, entries`,
+    [workspaceId, conversationId, [...changes.keys()], [...changes.values()]]);
+  const counted = rows.map((r) => ({ word: r.word, after: r.entries, before: r.entries - changes.get(r.word)! }));
+  const empty = counted.filter((c) => c.after <= 0).map((c) => c.word);
+  if (empty.length > 0) {
+    await client.query("DELETE FROM search_words WHERE workspace_id = $1 AND conversation_id = $2 AND word = ANY($3::text[])", [workspaceId, conversationId, empty]);
+  }
+  await countVocabulary(client, workspaceId,
+    counted.filter((c) => c.before <= 0 && c.after > 0).map((c) => c.word),
+    counted.filter((c) => c.before > 0 && c.after <= 0).map((c) => c.word));
+}
+
+/**
+ * Counts conversations into and out of the workspace's vocabulary; a word with none leaves it.
+ * Takes the workspace's lock, after the conversation's (one order for everyone: no deadlock),
+ * so concurrent counts of one word never interleave.
+ */
+async function countVocabulary(client: pg.PoolClient, workspaceId: string, gained: string[], lost: string[]): Promise<void> {
+  if (gained.length === 0 && lost.length === 0) return;
   await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [VOCABULARY_LOCK, workspaceId]);
   const { rows } = await client.query<{ word: string; conversations: number }>(
-    `WITH now AS (
-       SELECT DISTINCT u.lexeme AS word FROM search_entries e, unnest(e.tsv) AS u
-       WHERE e.workspace_id = $1 AND e.conversation_id = $2 AND length(u.lexeme) >= 2),
-     gone AS (
-       DELETE FROM search_words w WHERE w.workspace_id = $1 AND w.conversation_id = $2
-         AND NOT EXISTS (SELECT 1 FROM now WHERE now.word = w.word)
-       RETURNING w.word),
-     added AS (
-       INSERT INTO search_words (workspace_id, conversation_id, word) SELECT $1, $2, word FROM now
-       ON CONFLICT DO NOTHING RETURNING word)
-     INSERT INTO search_vocabulary (workspace_id, word, conversations)
-     SELECT $1, word, sum(change) FROM (SELECT word, 1 AS change FROM added UNION ALL SELECT word, -1 FROM gone) AS d GROUP BY word
+    `INSERT INTO search_vocabulary (workspace_id, word, conversations)
+     SELECT $1, word, sum(change) FROM (SELECT unnest($2::text[]) AS word, 1 AS change UNION ALL SELECT unnest($3::text[]), -1) AS d
+     GROUP BY word
      ON CONFLICT (workspace_id, word) DO UPDATE SET conversations = search_vocabulary.conversations + EXCLUDED.conversations
      RETURNING word, conversations`,
-    [workspaceId, conversationId]);
+    [workspaceId, gained, lost]);
   const unused = rows.filter((r) => r.conversations <= 0).map((r) => r.word);
   if (unused.length > 0) {
     await client.query("DELETE FROM search_vocabulary WHERE workspace_id = $1 AND word = ANY($2::text[]) AND conversations <= 0", [workspaceId, unused]);

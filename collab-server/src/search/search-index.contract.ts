@@ -1,4 +1,4 @@
-// The search contract (SPEC SRCH-1, SRCH-4, SRCH-5, SRCH-6): every `SearchIndex` runs this suite
+// The search contract (SPEC SRCH-1, SRCH-2, SRCH-4, SRCH-5): every `SearchIndex` runs this suite
 // against a fresh, empty index per test — MiniSearch in search-index.contract.test.ts,
 // PostgreSQL in postgres-index.test.ts — so both answer queries by the same rules.
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from "vitest";
@@ -142,7 +142,7 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
     });
 
     describe("keeping up with conversations", () => {
-      it("SRCH-6 put replaces a conversation's entries: changed text, new notes, new title, removed messages", async () => {
+      it("SRCH-2 put replaces a conversation's entries: changed text, new notes, new title, removed messages", async () => {
         await index.put(conversation("c1", ["apples", "pears", "figs"], { title: "Fruit" }));
         await index.put(conversation("c1", ["apples", "plums"], { updatedAt: 5, notes: "pears in the notes", title: "Orchard" }));
         expect((await index.search("w1", "pears", 10)).map((h) => h.kind)).toEqual(["notes"]);
@@ -153,7 +153,7 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
         expect(await index.versions("w1")).toEqual(new Map([["c1", 5]]));
       });
 
-      it("SRCH-6 an author's new name or a message's new time shows in hits though the words did not change", async () => {
+      it("SRCH-2 an author's new name or a message's new time shows in hits though the words did not change", async () => {
         await index.put(conversation("c1", ["hello there"]));
         const renamed = conversation("c1", ["hello there"]);
         renamed.messages[0] = { ...renamed.messages[0]!, authorName: "Annie", createdAt: 7 };
@@ -161,14 +161,14 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
         expect(await index.search("w1", "hello", 10)).toMatchObject([{ authorName: "Annie", createdAt: 7 }]);
       });
 
-      it("SRCH-6 indexes a repeated message id once and skips blank messages", async () => {
+      it("SRCH-2 indexes a repeated message id once and skips blank messages", async () => {
         const c = conversation("c1", ["heron one", "   "]);
         c.messages.push({ id: "c1-m0", authorName: "Bob", createdAt: 9, text: "heron twice" });
         await index.put(c);
         expect(await index.search("w1", "heron", 10)).toMatchObject([{ messageId: "c1-m0", snippet: "heron one" }]);
       });
 
-      it("SRCH-6 remove forgets a conversation; versions list what is indexed", async () => {
+      it("SRCH-2 remove forgets a conversation; versions list what is indexed", async () => {
         await index.put(conversation("c1", ["apples"], { updatedAt: 3 }));
         await index.put(conversation("c2", ["apples"], { updatedAt: 4 }));
         expect(await index.versions("w1")).toEqual(new Map([["c1", 3], ["c2", 4]]));
@@ -188,6 +188,13 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
         expect(await index.search("w1", "banana", 10)).toEqual([]);
         expect(await index.search("w1", "pineapple", 10)).toHaveLength(1);
         expect(await index.search("nobody", "pineapple", 10)).toEqual([]);
+      });
+
+      it("SRCH-4 another workspace's better matches never take this workspace's places in the limit", async () => {
+        await index.put(conversation("c1", Array.from({ length: 5 }, () => "pineapple pineapple pineapple")));
+        await index.put(conversation("c2", [`${"filler words ".repeat(30)}pineapple`], { workspaceId: "w2" }));
+        expect((await index.search("w2", "pineapple", 1)).map((h) => h.conversationId)).toEqual(["c2"]);
+        expect((await index.search("w2", "pineapple", 3)).map((h) => h.messageId)).toEqual(["c2-m0"]);
       });
 
       it("SRCH-4 the same conversation id in two workspaces stays two conversations", async () => {
@@ -212,6 +219,7 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
         ["emoji and scripts", "🙂 日本語 кириллица العربية"],
         ["letters that fold into punctuation", "ŉ ㈱ ﬁ ½ ʼn"],
         ["a lone surrogate", "ab\ud800cd"],
+        ["only underscores", "___ _ __"],
         ["100 KB", "sql' OR ".repeat(12_800)],
       ])("SRCH-5 answers a %s query with hits or none, never an error", async (_kind, q) => {
         await index.put(conversation("c1", ["abc def", "a b c words to match", "日本語 text", "it's a \\ backslash"]));

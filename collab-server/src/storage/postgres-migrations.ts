@@ -46,8 +46,9 @@ export const MIGRATIONS: readonly string[] = [
   // 2: the full-text search index (collab-server/src/search/postgres-index.ts, SPEC SRCH-6).
   // One row per searchable unit; times are any finite number a document holds (double).
   // `terms` holds the words already case- and accent-folded by words.ts, so the
-  // language-neutral 'simple' configuration only has to split them. Each conversation's words,
-  // counted into one vocabulary per workspace, feed typo tolerance through pg_trgm when the
+  // language-neutral 'simple' configuration only has to split them. Each conversation's words
+  // (with how many of its entries hold them), counted into one vocabulary per workspace
+  // (with how many conversations hold them), feed typo tolerance through pg_trgm when the
   // extension can be created; it goes into `public` so that dropping one JunoKit schema never
   // drops it for the others.
   `CREATE TABLE search_conversations (
@@ -77,6 +78,7 @@ export const MIGRATIONS: readonly string[] = [
      workspace_id text NOT NULL,
      conversation_id text NOT NULL,
      word text NOT NULL,
+     entries int NOT NULL,
      PRIMARY KEY (workspace_id, conversation_id, word),
      FOREIGN KEY (workspace_id, conversation_id) REFERENCES search_conversations ON DELETE CASCADE
    );
