@@ -3,6 +3,7 @@
 import pg from "pg";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { MIGRATIONS } from "./postgres-migrations";
 import { openPostgresStore } from "./postgres-store";
 import { describeStoreContract } from "./store.contract";
 
@@ -50,7 +51,7 @@ describe("PostgreSQL store", () => {
     await client.connect();
     const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${schema}.junokit_migrations`);
     await client.end();
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(MIGRATIONS.length);
     await Promise.all(stores.map((s) => s.close()));
   });
 
