@@ -13,6 +13,7 @@ import { createAuthorship } from "./authorship";
 import type { CollabContext, SocketState } from "./context";
 import { createPersistence } from "./persistence";
 import { createPresenceGuard } from "./presence";
+import { createServerWriter } from "./server-writer";
 import { createIndexMaintainer } from "./workspace-index";
 
 export const COLLAB_PATH = "/collab";
@@ -45,16 +46,8 @@ export function createCollab(options: CollabOptions) {
     onAuthenticate: createAccessControl(accounts, store),
   });
 
-  const writer: DocumentWriter = {
-    async change(docName, fn) {
-      const connection = await hocuspocus.openDirectConnection(docName, { server: true });
-      try {
-        await connection.transact(fn);
-      } finally {
-        await connection.disconnect();
-      }
-    },
-  };
+  const serverWriter = createServerWriter(hocuspocus);
+  const writer: DocumentWriter = serverWriter.writer;
   const index = createIndexMaintainer(store, writer, logger);
   hocuspocus.configuration.extensions.push(index.extension);
 
@@ -127,6 +120,7 @@ export function createCollab(options: CollabOptions) {
       hocuspocus.closeConnections();
       ws.closeAll(1001, "server shutting down", false);
       await index.flush();
+      await serverWriter.releaseAll();
       await persistence.flush();
       await Promise.all([...hocuspocus.documents.values()].map((doc) => hocuspocus.unloadDocument(doc)));
       await index.flush();

@@ -10,15 +10,18 @@ import type { DocumentWriter } from "../workspaces";
 import type { CollabContext } from "./context";
 
 const SETTLE_MS = 150;
+// A conversation that keeps changing (a streaming reply) still refreshes its entry this often.
+const MAX_WAIT_MS = 1_000;
 const PREVIEW_CHARS = 140;
 
 /**
  * Keeps `ws/<wid>/index` and the stored conversation records in step with each conversation
  * (SPEC IDX-1): title, persona, last activity and a preview, so every sidebar updates live.
- * Changes are coalesced per conversation; the index is only written when an entry differs.
+ * Changes are coalesced per conversation (150 ms of quiet, at most 1 s apart); the index is
+ * only written when an entry differs.
  */
 export function createIndexMaintainer(store: WorkspaceStore, writer: DocumentWriter, logger: Logger) {
-  const pending = new Map<string, { timer: NodeJS.Timeout; doc: Y.Doc }>();
+  const pending = new Map<string, { timer: NodeJS.Timeout; doc: Y.Doc; since: number }>();
   const running = new Set<Promise<void>>();
 
   async function refresh(documentName: string, doc: Y.Doc): Promise<void> {
@@ -51,8 +54,11 @@ export function createIndexMaintainer(store: WorkspaceStore, writer: DocumentWri
   }
 
   function schedule(documentName: string, doc: Y.Doc) {
-    clearTimeout(pending.get(documentName)?.timer);
-    pending.set(documentName, { timer: setTimeout(() => void runNow(documentName), SETTLE_MS), doc });
+    const previous = pending.get(documentName);
+    const since = previous?.since ?? Date.now();
+    clearTimeout(previous?.timer);
+    const wait = Math.max(0, Math.min(SETTLE_MS, since + MAX_WAIT_MS - Date.now()));
+    pending.set(documentName, { timer: setTimeout(() => void runNow(documentName), wait), doc, since });
   }
 
   const extension: Extension<CollabContext> = {

@@ -1,4 +1,4 @@
-import { conversationDocName } from "@junokit/doc-model";
+import { conversationDocName, readMeta } from "@junokit/doc-model";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as Y from "yjs";
@@ -48,17 +48,19 @@ export function transferRoutes({ store, workspaces, documents, importer, limits 
         const record = await store.getConversation(wid, cid);
         if (!record) throw new ApiError(404, "not_found", "no such conversation in this workspace");
         const doc = await documents.read(conversationDocName(wid, cid));
-        // Read the document before the next await: a live one keeps changing.
+        // Read the document before the next await: a live one keeps changing. Its title is the
+        // truth; the stored record follows it a moment later.
+        const title = readMeta(doc).title || record.title;
         if (format === "yjs") {
-          attachment(c, record.title, "yjs");
+          attachment(c, title, "yjs");
           return c.body(new Uint8Array(Y.encodeStateAsUpdate(doc)), 200, { "Content-Type": "application/octet-stream" });
         }
         const exported = exportConversation(doc, { workspaceId: wid, conversationId: cid });
         if (format === "markdown") {
-          attachment(c, record.title, "md");
+          attachment(c, title, "md");
           return c.body(conversationToMarkdown(exported), 200, { "Content-Type": "text/markdown; charset=utf-8" });
         }
-        attachment(c, record.title, "json");
+        attachment(c, title, "json");
         return c.json(exported);
       });
 

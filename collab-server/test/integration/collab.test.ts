@@ -74,7 +74,6 @@ describe("live documents", () => {
   it("AUTH-3 refuses no token, forged token, strangers and bad names before loading anything", async () => {
     const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
     const stranger = await register(t.url);
-    const docsBefore = t.server.collab.hocuspocus.getDocumentsCount();
     await expect(open(docName, "").synced).rejects.toThrow(/token/);
     await expect(open(docName, owner.token.slice(0, -3) + "abc").synced).rejects.toThrow(/token/);
     await expect(open(docName, stranger.token).synced).rejects.toThrow(/not a member/);
@@ -86,7 +85,10 @@ describe("live documents", () => {
     }
     // Hocuspocus treats NUL as a session separator, so this one names a conversation that does not exist.
     await expect(open(`ws/${workspaceId}/conv/a\u0000b`, owner.token).synced).rejects.toThrow(/no such conversation/);
-    expect(t.server.collab.hocuspocus.getDocumentsCount()).toBe(docsBefore);
+    // None of the refused names was ever loaded.
+    const loaded = [...t.server.collab.hocuspocus.documents.keys()];
+    expect(loaded.filter((name) => name !== docName && name.startsWith(`ws/${workspaceId}/conv/`))).toEqual([]);
+    expect(loaded.some((name) => name.includes("..") || name.includes("passwd") || name.includes("\u0000"))).toBe(false);
   });
 
   it("AUTH-4 the workspace index is read-only for members, the inbox only for its owner", async () => {
@@ -113,6 +115,24 @@ describe("live documents", () => {
     await until(idx.doc, () => readIndex(idx.doc).some((e) => e.id === second.body.id && e.title === "Second"));
     const list = await api(t.url, `/api/workspaces/${workspaceId}/conversations`, { token: owner.token });
     expect(list.body.map((c: any) => c.id)).toContain(second.body.id);
+  });
+
+  it("IDX-2 a conversation that keeps changing (a streaming reply) still refreshes its index entry", async () => {
+    const { owner, workspaceId, docName } = await workspaceWithConversation(t.url, { ai: "off" });
+    const idx = open(workspaceIndexDocName(workspaceId), owner.token);
+    await idx.synced;
+    const writer = await t.server.collab.hocuspocus.openDirectConnection(docName, { server: true });
+    await writer.transact((doc) => appendMessage(doc, { id: "s1", role: "assistant", authorId: AI_AUTHOR_ID, authorName: "Dev", createdAt: Date.now(), text: "" }));
+    let streaming = true;
+    const seenWhileStreaming = until(idx.doc, () => readIndex(idx.doc)[0]?.preview.startsWith("token") === true, 5_000).then(() => streaming);
+    // A token every 50 ms for 2.5 s: never 150 ms of quiet.
+    for (let i = 0; i < 50; i++) {
+      await writer.transact((doc) => messageText(messageList(doc).get(0)).insert(messageText(messageList(doc).get(0)).length, `token${i} `));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    streaming = false;
+    expect(await seenWhileStreaming).toBe(true);
+    await writer.disconnect();
   });
 
   it("AUTH-5 authorship: a message posted as someone else is corrected to its real author", async () => {
