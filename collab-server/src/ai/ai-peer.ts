@@ -1,8 +1,6 @@
-import type { Extension } from "@hocuspocus/server";
-import { parseDocName } from "@junokit/doc-model";
 import { countTokens } from "gpt-tokenizer/encoding/cl100k_base";
 import { nanoid } from "nanoid";
-import type { CollabContext } from "../collab";
+import { attachToConversations } from "../collab";
 import type { Logger } from "../log";
 import type { ClaimStore } from "../storage";
 import { ConversationPeer, type PeerDeps, type ReplyReport } from "./conversation-peer";
@@ -34,7 +32,6 @@ export interface AiPeerOptions {
  */
 export function createAiPeer(options: AiPeerOptions) {
   const logger = options.logger.child({ component: "ai" });
-  const conversations = new Map<string, ConversationPeer>();
   let closing = false;
   const shared: Omit<PeerDeps, "instance"> = {
     provider: options.provider,
@@ -53,26 +50,8 @@ export function createAiPeer(options: AiPeerOptions) {
     ...(options.onReply ? { onReply: options.onReply } : {}),
   };
 
-  const extension: Extension<CollabContext> = {
-    extensionName: "junokit-ai-peer",
-    async afterLoadDocument({ document, documentName, instance }) {
-      const address = parseDocName(documentName);
-      if (address?.kind !== "conversation") return;
-      conversations.get(documentName)?.detach();
-      try {
-        conversations.set(documentName, new ConversationPeer(document, documentName, address.workspaceId, { ...shared, instance }));
-      } catch (err) {
-        // A conversation the bot cannot read must still open for people.
-        logger.error({ err, doc: documentName }, "the AI peer could not join a conversation");
-      }
-    },
-    async afterUnloadDocument({ documentName }) {
-      const peer = conversations.get(documentName);
-      if (!peer?.doc.isDestroyed) return;
-      peer.detach();
-      conversations.delete(documentName);
-    },
-  };
+  const { extension, attached: conversations } = attachToConversations("the AI peer", logger, ({ document, documentName, workspaceId, instance }) =>
+    new ConversationPeer(document, documentName, workspaceId, { ...shared, instance }));
 
   return {
     extension,

@@ -5,9 +5,8 @@ import {
   type NoteAnchor, type NoteEditMap, type NoteEditStatus, type Persona,
 } from "@junokit/doc-model";
 import * as Y from "yjs";
-import { AiFailure, type AiProvider } from "../ai";
 // The chat AI peer's deadline rules, shared so both kinds of AI writing end the same way.
-import { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "../ai/deadlines";
+import { AiFailure, endReasonOf, ReplyEnd, withDeadlines, type AiProvider, type Deadlines } from "../ai";
 import { SERVER_ORIGIN } from "../collab";
 import type { Logger } from "../log";
 import { showAiCaret } from "./ai-caret";

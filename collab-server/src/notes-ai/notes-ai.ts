@@ -1,11 +1,10 @@
-import type { Document, Extension, Hocuspocus } from "@hocuspocus/server";
+import type { Document, Hocuspocus } from "@hocuspocus/server";
 import {
-  builtInPersona, enforceNoteEditRequester, noteEditList, observeNoteEdits, parseDocName, readMeta, readNoteEdit,
+  builtInPersona, enforceNoteEditRequester, noteEditList, observeNoteEdits, readMeta, readNoteEdit,
   removeRunText, setNoteEditStatus, type NoteEditMap, type Persona,
 } from "@junokit/doc-model";
-import type { AiProvider, PromptLimits } from "../ai";
-import { ReplyEnd, type Deadlines } from "../ai/deadlines";
-import { personOf, SERVER_ORIGIN, type CollabContext } from "../collab";
+import { ReplyEnd, type AiProvider, type Deadlines, type PromptLimits } from "../ai";
+import { attachToConversations, personOf, SERVER_ORIGIN } from "../collab";
 import type { Logger } from "../log";
 import type { ClaimStore } from "../storage";
 import { INTERRUPTED_NOTE_EDIT, NoteRun, type NoteRunDeps, type NoteRunReport } from "./note-run";
@@ -34,7 +33,6 @@ export interface NotesAiOptions {
  */
 export function createNotesAi(options: NotesAiOptions) {
   const logger = options.logger.child({ component: "notes-ai" });
-  const documents = new Map<string, NotesOfConversation>();
   const deps: NoteRunDeps = {
     provider: options.provider,
     deadlines: options.deadlines,
@@ -45,25 +43,8 @@ export function createNotesAi(options: NotesAiOptions) {
   let closing = false;
   const shared = { options, deps, logger, isClosing: () => closing };
 
-  const extension: Extension<CollabContext> = {
-    extensionName: "junokit-notes-ai",
-    async afterLoadDocument({ document, documentName, instance }) {
-      const address = parseDocName(documentName);
-      if (address?.kind !== "conversation") return;
-      documents.get(documentName)?.detach();
-      try {
-        documents.set(documentName, new NotesOfConversation(document, documentName, address.workspaceId, instance, shared));
-      } catch (err) {
-        logger.error({ err, doc: documentName }, "the notes AI could not join a conversation");
-      }
-    },
-    async afterUnloadDocument({ documentName }) {
-      const notes = documents.get(documentName);
-      if (!notes?.doc.isDestroyed) return;
-      notes.detach();
-      documents.delete(documentName);
-    },
-  };
+  const { extension, attached: documents } = attachToConversations("the notes AI", logger, ({ document, documentName, workspaceId, instance }) =>
+    new NotesOfConversation(document, documentName, workspaceId, instance, shared));
 
   return {
     extension,
