@@ -6,8 +6,8 @@
 // Growth is bounded: each update is appended, and once `compactAfter` updates have piled up
 // the whole state is written as one record and the older ones deleted, in one transaction
 // (so two tabs compacting at once cannot lose each other's writes). Small records beside the
-// updates hold what the app needs before the document: the cache's generation, the state
-// the server has acknowledged, and a first screen to paint.
+// updates hold what the app needs before the document: the cache's generation and the state
+// the server has acknowledged.
 import * as Y from "yjs";
 import { committed, CUSTOM, isQuotaError, openDatabase, request, UPDATES } from "./idb";
 
@@ -26,7 +26,7 @@ export interface LocalCacheOptions {
   /** Another tab deleted or upgraded the database (a reset, a sign-out); this cache is closed. */
   onLost?(): void;
   /** Runs between reading the small records and applying the (possibly large) updates. */
-  beforeLoad?(): Promise<void>;
+  beforeLoad?(records: CacheRecords): Promise<void>;
   /** How compaction waits for a quiet moment; returns a cancel function. */
   whenIdle?(run: () => void): () => void;
 }
@@ -36,13 +36,10 @@ export interface CacheRecords {
   generation: string;
   /** The server's acknowledged state vector as last recorded, if any. */
   acked: Uint8Array | null;
-  /** Whatever first screen was kept (see `keep`). */
-  screen: unknown;
 }
 
 const GENERATION = "generation";
 const ACKED = "acked";
-const SCREEN = "screen";
 
 export class LocalCache {
   /** Resolves once the small records are read; null when IndexedDB can't be used. */
@@ -64,6 +61,7 @@ export class LocalCache {
   private repairWithFullState = false;
   private cancelCompaction: (() => void) | null = null;
   private gone = false;
+  private destroyed = false;
 
   constructor(
     readonly name: string,
@@ -72,10 +70,13 @@ export class LocalCache {
   ) {
     this.factory = options.factory !== undefined ? options.factory : typeof indexedDB === "undefined" ? null : indexedDB;
     this.compactAfter = options.compactAfter ?? COMPACT_AFTER;
-    doc.on("update", this.onUpdate);
     this.ready = this.open();
     this.records = this.ready.then((db) => (db ? this.readRecords(db) : null));
-    this.loaded = this.records.then((records) => (records ? this.load() : false));
+    this.loaded = this.records.then((records) => (records ? this.load(records) : false));
+    // Only now does the cache listen: see `load`.
+    void this.loaded.then(() => {
+      if (!this.gone && !this.destroyed) doc.on("update", this.onUpdate);
+    });
   }
 
   /** True while the database is open and usable. */
@@ -84,7 +85,7 @@ export class LocalCache {
   }
 
   /** Stores a small record beside the updates; resolves false (after reporting) on failure. */
-  keep(key: "acked" | "screen", value: unknown): Promise<boolean> {
+  keep(key: "acked", value: Uint8Array): Promise<boolean> {
     let kept = false;
     // In the write queue, so `destroy` waits for it and it never races the closing database.
     return this.enqueue(async () => {
@@ -92,7 +93,7 @@ export class LocalCache {
       if (!db || this.gone) return;
       try {
         const tx = db.transaction([CUSTOM], "readwrite");
-        tx.objectStore(CUSTOM).put(value, key === "acked" ? ACKED : SCREEN);
+        tx.objectStore(CUSTOM).put(value, key === "acked" ? ACKED : key);
         await committed(tx);
         kept = true;
       } catch (error) {
@@ -127,12 +128,15 @@ export class LocalCache {
 
   /** Stops listening, finishes queued writes and closes the database. */
   async destroy(): Promise<void> {
+    this.destroyed = true;
     this.doc.off("update", this.onUpdate);
     this.cancelCompaction?.();
     this.cancelCompaction = null;
     await this.flush();
     this.gone = true;
     this.db?.close();
+    // Still opening: `open` closes it as soon as it is there; wait for that.
+    await this.ready;
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -159,6 +163,11 @@ export class LocalCache {
     }
     try {
       const db = await openDatabase(this.factory, this.name);
+      // Destroyed while opening (a quick navigation, a sign-out): let go, or a deletion would wait.
+      if (this.gone || this.destroyed) {
+        db.close();
+        return null;
+      }
       // Another tab wants to delete or upgrade it: let go at once so it isn't blocked.
       db.onversionchange = () => this.lose();
       db.onclose = () => this.lose();
@@ -173,11 +182,10 @@ export class LocalCache {
   private async readRecords(db: IDBDatabase): Promise<CacheRecords | null> {
     try {
       const store = db.transaction([CUSTOM], "readonly").objectStore(CUSTOM);
-      const [generation, acked, screen] = await Promise.all([request(store.get(GENERATION)), request(store.get(ACKED)), request(store.get(SCREEN))]);
+      const [generation, acked] = await Promise.all([request(store.get(GENERATION)), request(store.get(ACKED))]);
       const records: CacheRecords = {
         generation: typeof generation === "string" ? generation : newGeneration(),
         acked: acked instanceof Uint8Array ? acked : null,
-        screen: screen ?? null,
       };
       if (records.generation !== generation) await this.putGeneration(db, records.generation);
       return records;
@@ -197,17 +205,26 @@ export class LocalCache {
     }
   }
 
-  private async load(): Promise<boolean> {
-    await this.options.beforeLoad?.();
+  private async load(records: CacheRecords): Promise<boolean> {
+    await this.options.beforeLoad?.(records);
     const db = this.db;
     if (!db || this.gone) return false;
     try {
       const store = db.transaction([UPDATES], "readonly").objectStore(UPDATES);
       const [updates, keys] = await Promise.all([request(store.getAll()), request(store.getAllKeys())]);
       if (this.gone) return false;
+      // Anything that reached the document before the cache was read (the network went first
+      // because the disk was slow) is not in the cache yet: keep it with the next write.
+      const early = Y.encodeStateVector(this.doc).length > 1;
+      // No "update" listener of ours exists yet, so Yjs does not re-encode this (possibly
+      // megabytes large) transaction just to tell us about it.
       this.doc.transact(() => {
         for (const update of updates) if (update instanceof Uint8Array) Y.applyUpdate(this.doc, update, this);
       }, this);
+      if (early) {
+        this.queue.push(Y.encodeStateAsUpdate(this.doc));
+        void this.enqueue(() => this.writeQueued());
+      }
       this.ref = keys.length > 0 ? Number(keys[keys.length - 1]) + 1 : 0;
       this.count = keys.length;
       if (this.count >= this.compactAfter) this.scheduleCompaction();

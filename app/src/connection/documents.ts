@@ -9,6 +9,7 @@ import type * as Y from "yjs";
 import { cacheName, deleteDatabase, readGeneration } from "../cache";
 import { OpenDocument, type DocumentHandle, type DocumentOptions } from "./open-document";
 import { waitingDocuments } from "./outbox";
+import { forgetScreen } from "./screens";
 import { connectionState, type ConnectionState, type SocketStatus } from "./status";
 import { createStore } from "./store";
 
@@ -34,6 +35,10 @@ export interface ConnectionOptions extends DocumentOptions {
  */
 export const RECONNECT = { delay: 1000, factor: 2, minDelay: 500, maxDelay: 30_000, jitter: true, maxAttempts: 0 } as const;
 
+/** A WebSocket still not open after this long is given up and tried again. */
+const CONNECT_TIMEOUT_MS = 8000;
+const WATCHDOG_MS = 5000;
+
 export const RESET_NOTICE =
   "This conversation was reset on the server (restored or imported again), so the copy on this device was replaced with the server's.";
 
@@ -54,9 +59,20 @@ export function createConnection(options: ConnectionOptions) {
     if (socketStatus === "connected") wasLive = true;
     status.set(connectionState(socketStatus, navigator.onLine, wasLive));
   };
+  // A connection attempt can hang in "connecting" (a network that comes back half-way): the
+  // provider has no per-attempt timeout, so one is kept here, and a hung attempt starts over.
+  let connectingSince: ReturnType<typeof setTimeout> | null = null;
   const onSocketStatus = ({ status: s }: { status: SocketStatus }) => {
     socketStatus = s;
+    if (connectingSince) clearTimeout(connectingSince);
+    connectingSince = s === "connecting" ? setTimeout(restartAttempt, CONNECT_TIMEOUT_MS) : null;
     updateStatus();
+  };
+  const restartAttempt = () => {
+    connectingSince = null;
+    if (destroyed || socketStatus !== "connecting" || !navigator.onLine) return;
+    socket.disconnect();
+    void socket.connect().catch(() => undefined);
   };
   // The browser knows about lost networks before a WebSocket does: drop the socket at once
   // when offline and reconnect as soon as the network is back, instead of waiting for a
@@ -67,11 +83,16 @@ export function createConnection(options: ConnectionOptions) {
   };
   const retryNow = () => {
     updateStatus();
-    if (navigator.onLine && socketStatus !== "connected") void socket.connect().catch(() => undefined);
+    if (socketStatus !== "connected") void socket.connect().catch(() => undefined);
   };
   const onVisible = () => {
-    if (document.visibilityState === "visible") retryNow();
+    if (document.visibilityState === "visible" && navigator.onLine) retryNow();
   };
+  // A dropped socket that nothing will retry (the "online" event came before the network
+  // really was back, say) is picked up again: the provider retries only what it started.
+  const watchdog = setInterval(() => {
+    if (!destroyed && navigator.onLine && socketStatus === "disconnected" && !socket.shouldConnect) retryNow();
+  }, WATCHDOG_MS);
   socket.on("status", onSocketStatus);
   window.addEventListener("online", retryNow);
   window.addEventListener("offline", onOffline);
@@ -117,13 +138,17 @@ export function createConnection(options: ConnectionOptions) {
    */
   async function replace(entry: OpenDocument, reason: "server" | "lost"): Promise<void> {
     if (entry.replacing || destroyed) return;
+    // Signed out in another tab (which deleted the caches): this connection is about to close;
+    // reopening anything would only bring the deleted databases back.
+    if (options.stillSignedIn && !options.stillSignedIn()) return;
     entry.replacing = true;
     const carry = reason === "server" ? (options.rescueOf?.(entry.name, entry.doc, (t) => entry.ack.isAcknowledged(t)) ?? null) : null;
     if (entries.get(entry.name) === entry) entries.delete(entry.name);
+    forgetScreen(options.userId, entry.name);
     entry.patch({ replaced: true });
     await entry.close(false);
     link.changed();
-    if (destroyed || (options.stillSignedIn && !options.stillSignedIn())) return;
+    if (destroyed) return;
     const dbName = cacheName(options.userId, entry.name);
     const factory = options.indexedDB !== undefined ? options.indexedDB : defaultFactory();
     let first = false;
@@ -164,6 +189,8 @@ export function createConnection(options: ConnectionOptions) {
     async destroy(): Promise<void> {
       if (destroyed) return;
       destroyed = true;
+      if (connectingSince) clearTimeout(connectingSince);
+      clearInterval(watchdog);
       socket.off("status", onSocketStatus);
       window.removeEventListener("online", retryNow);
       window.removeEventListener("offline", onOffline);

@@ -8,6 +8,7 @@ import { cacheName, LocalCache, reportStorageProblem, storageRecovered, type Cac
 import { AckTracker } from "./acknowledged";
 import { GuardedProvider } from "./guarded-provider";
 import { markWaiting } from "./outbox";
+import { keepScreen, readKeptScreen } from "./screens";
 import { createStore, type Store } from "./store";
 import { relayBetweenTabs, type TabRelay } from "./tabs";
 
@@ -41,6 +42,8 @@ export interface DocumentHandle {
   isAcknowledged(type: Y.AbstractType<any>): boolean;
   /** Runs `fn` once the cached content is in the document: a message appended earlier would sort before it. */
   whenLocal(fn: () => void): void;
+  /** The kept first screen is on screen: loading the document (a long task when large) may start. */
+  screenShown(): void;
   /** Give the document back; it closes after a grace period unless it still has changes to deliver. */
   release(): void;
 }
@@ -67,12 +70,14 @@ export interface DocumentLink {
 /** If the cache is slow or broken, the network must not wait for it longer than this. */
 const LOCAL_LOAD_TIMEOUT_MS = 2000;
 const SCREEN_DELAY_MS = 1000;
+/** The longest the load of a document waits for its kept first screen to be on screen. */
+const SCREEN_PAINT_WAIT_MS = 300;
 
 const INITIAL_STATE: DocumentState = { local: false, synced: false, scope: null, refused: null, waiting: 0, replaced: false, notice: null, screen: null };
 
 export class OpenDocument {
   readonly doc = new Y.Doc();
-  readonly state = createStore<DocumentState>(INITIAL_STATE);
+  readonly state: Store<DocumentState>;
   readonly provider: GuardedProvider;
   readonly cache: LocalCache;
   readonly ack: AckTracker;
@@ -86,6 +91,13 @@ export class OpenDocument {
   private held = false;
   private relay: TabRelay | null = null;
   private localWaiters: (() => void)[] = [];
+  private paintedScreen: () => void = () => undefined;
+  /** Resolves once the kept screen was painted, or soon anyway (nobody may be showing it). */
+  private readonly screenPainted = new Promise<void>((resolve) => {
+    this.paintedScreen = resolve;
+    // Nobody may be showing it (a document opened in the background).
+    setTimeout(resolve, SCREEN_PAINT_WAIT_MS);
+  });
   private attachTimer: ReturnType<typeof setTimeout>;
   private screenTimer: ReturnType<typeof setTimeout> | null = null;
   private waitingScheduled = false;
@@ -97,6 +109,8 @@ export class OpenDocument {
   ) {
     const { options } = link;
     this.isConversation = parseDocName(name)?.kind === "conversation";
+    // The kept first screen is there for the very first render (see screens.ts).
+    this.state = createStore<DocumentState>({ ...INITIAL_STATE, screen: options.screenOf ? readKeptScreen(options.userId, name) : null });
     this.provider = new GuardedProvider({
       websocketProvider: link.socket,
       name,
@@ -113,12 +127,15 @@ export class OpenDocument {
         if (/token/i.test(reason)) options.onTokenRefused?.();
       },
     });
+    // The provider hears document updates only once the document goes on the network (see attach).
+    this.doc.off("update", this.provider.boundDocumentUpdateHandler);
     this.cache = new LocalCache(cacheName(options.userId, name), this.doc, {
       factory: options.indexedDB,
       onProblem: reportStorageProblem,
       onRecovered: storageRecovered,
       onLost: () => link.replace(this, "lost"),
-      beforeLoad: () => (this.state.get().screen ? nextPaint() : Promise.resolve()),
+      // A kept first screen paints before the (possibly long) load of the document itself.
+      beforeLoad: () => (this.state.get().screen ? this.screenPainted : Promise.resolve()),
     });
     this.ack = new AckTracker(this.doc, this.provider, (vector) => void this.cache.keep("acked", vector));
     this.ack.version.subscribe(() => this.scheduleWaiting());
@@ -130,12 +147,12 @@ export class OpenDocument {
       acks: this.ack.version,
       isAcknowledged: (type) => this.ack.isAcknowledged(type),
       whenLocal: (fn) => (this.state.get().local ? fn() : this.localWaiters.push(fn)),
+      screenShown: () => void afterPresented(SCREEN_PAINT_WAIT_MS).then(this.paintedScreen),
       release: () => link.release(this),
     };
     this.attachTimer = setTimeout(() => this.attach(), LOCAL_LOAD_TIMEOUT_MS);
     void this.cache.records.then((records) => this.onRecords(records));
     void this.cache.loaded.then(() => this.onLocal());
-    if (options.screenOf) this.doc.on("update", this.onDocUpdate);
   }
 
   /** Runs `fn` once the server sync is done (at once if it is). */
@@ -182,9 +199,6 @@ export class OpenDocument {
     if (this.closed) return;
     this.generation = records?.generation ?? null;
     this.ack.restore(records?.acked ?? null);
-    if (records?.screen) this.patch({ screen: records.screen });
-    // Tabs relay only within one cache generation (see tabs.ts); without a cache, among themselves.
-    this.relay = relayBetweenTabs(`junokit/${this.link.options.userId}/${this.name}`, this.doc, this.generation ?? "none");
     this.provider.refuseServerState = (vector) => {
       if (!this.ack.serverForgot(vector)) return false;
       this.link.replace(this, "server");
@@ -195,7 +209,12 @@ export class OpenDocument {
   private onLocal(): void {
     if (this.closed) return;
     this.patch({ local: true, screen: null });
-    this.relay?.hello();
+    // Tabs relay only within one cache generation (see tabs.ts); without a cache, among
+    // themselves. Started after the load, like every "update" listener (see attach).
+    const isLocal = (origin: unknown) => origin !== this.provider && origin !== this.cache;
+    this.relay = relayBetweenTabs(`junokit/${this.link.options.userId}/${this.name}`, this.doc, this.generation ?? "none", isLocal);
+    this.relay.hello();
+    if (this.link.options.screenOf) this.doc.on("update", this.onDocUpdate);
     this.attach();
     for (const fn of this.localWaiters.splice(0)) fn();
     // Settle the outbox mark even when nothing changed since the last session.
@@ -204,10 +223,16 @@ export class OpenDocument {
     this.setWaiting(waiting);
   }
 
-  /** Attach only once the local copy is in the doc: the first sync then sends just what the server lacks. */
+  /**
+   * Attach only once the local copy is in the doc: the first sync then sends just what the
+   * server lacks. Until now no "update" listener was on the document, so loading the cache
+   * did not make Yjs re-encode it (a fifth of the load for a large conversation).
+   */
   private attach(): void {
     if (this.closed || this.provider.isAttached) return;
     clearTimeout(this.attachTimer);
+    this.ack.start();
+    this.doc.on("update", this.provider.boundDocumentUpdateHandler);
     this.provider.attach();
   }
 
@@ -264,14 +289,33 @@ export class OpenDocument {
 
   private keepScreen(): void {
     const screen = this.link.options.screenOf?.(this.name, this.doc);
-    if (screen != null) void this.cache.keep("screen", screen);
+    if (screen != null) keepScreen(this.link.options.userId, this.name, screen);
   }
 }
 
-/** Resolves after the browser has painted what React just rendered (the kept first screen). */
-function nextPaint(): Promise<void> {
+/**
+ * Resolves once what was just rendered is on the screen, at most after `timeoutMs`. A second
+ * animation frame is not proof: on a busy machine the frame is rasterised later, and a long
+ * task started meanwhile (loading a large document) would keep the screen blank. Where the
+ * browser reports Element Timing (messages carry `elementtiming`), that report is the proof.
+ */
+function afterPresented(timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof requestAnimationFrame !== "function") return void setTimeout(resolve, 0);
-    requestAnimationFrame(() => setTimeout(resolve, 0));
+    const since = performance.now();
+    let observer: PerformanceObserver | null = null;
+    const finish = () => {
+      observer?.disconnect();
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    if (typeof PerformanceObserver !== "undefined" && PerformanceObserver.supportedEntryTypes?.includes("element")) {
+      observer = new PerformanceObserver((list) => {
+        if (list.getEntries().some((e) => e.startTime >= since)) finish();
+      });
+      observer.observe({ type: "element", buffered: true });
+    } else if (typeof requestAnimationFrame === "function") {
+      requestAnimationFrame(() => requestAnimationFrame(finish));
+    }
   });
 }

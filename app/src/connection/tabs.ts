@@ -18,7 +18,11 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length <= 2;
 }
 
-export function relayBetweenTabs(channelName: string, doc: Y.Doc, generation: string): TabRelay {
+/**
+ * `isLocal` tells changes made in this tab from those that came from the server or the cache
+ * (other tabs get those from the same place, so only local changes are posted).
+ */
+export function relayBetweenTabs(channelName: string, doc: Y.Doc, generation: string, isLocal: (origin: unknown) => boolean = () => true): TabRelay {
   if (typeof BroadcastChannel === "undefined") return { hello() {}, close() {} };
   const channel = new BroadcastChannel(channelName);
   const relay = {};
@@ -30,7 +34,7 @@ export function relayBetweenTabs(channelName: string, doc: Y.Doc, generation: st
     }
   };
   const onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin !== relay) post({ g: generation, update });
+    if (origin !== relay && isLocal(origin)) post({ g: generation, update });
   };
   channel.onmessage = (event: MessageEvent<unknown>) => {
     const message = event.data as Partial<{ g: unknown; update: unknown; hello: unknown }> | null;

@@ -131,7 +131,7 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
   let body: ReactNode;
   if (screen && screen.messages.length > 0) {
     body = (
-      <MessagePreview>
+      <MessagePreview onShown={handle.screenShown}>
         <MessageGroups messages={screen.messages} {...groupProps} />
       </MessagePreview>
     );

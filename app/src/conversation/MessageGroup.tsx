@@ -16,6 +16,8 @@ interface Props {
   unsynced?: ReadonlySet<string> | undefined;
 }
 
+const ELEMENT_TIMING = { elementtiming: "message" } as object;
+
 /** One author's consecutive messages: face, name and time once, then each message. */
 export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRetry, unsynced }: Props) {
   const isAi = group.authorId === AI_AUTHOR_ID;
@@ -33,7 +35,10 @@ export function MessageGroupView({ group, persona, selfId, canStop, onStop, onRe
         <Avatar id={group.authorId} name={name} {...(isAi ? { color: persona.color } : {})} ai={isAi} />
         <div className="group__body">
           <header className="group__head">
-            <span className="group__name">{name}</span>
+            {/* Element Timing: lets measurements (bench/browser.ts) see when messages are painted. */}
+            <span className="group__name" {...ELEMENT_TIMING}>
+              {name}
+            </span>
             {isAi && <span className="badge badge--ai">AI</span>}
             <time className="group__time" dateTime={new Date(group.startedAt).toISOString()} title={formatFull(group.startedAt)}>
               {formatClock(group.startedAt)}

@@ -147,16 +147,17 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, ...groupProps }:
   );
 }
 
-/** A static list (the kept first screen while the document loads). */
-export function MessagePreview({ children }: { children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    if (ref.current) ref.current.scrollTop = ref.current.scrollHeight;
-  });
+/**
+ * A static list (the kept first screen while the document loads); says when it is shown.
+ * It starts scrolled to the newest message by CSS (a reversed column), not by reading the
+ * layout in script, which would force a layout before the first paint.
+ */
+export function MessagePreview({ children, onShown }: { children: ReactNode; onShown(): void }) {
+  useLayoutEffect(onShown, [onShown]);
   return (
     <div className="messages-wrap">
-      <div ref={ref} className="messages messages--preview" role="log" aria-busy="true" tabIndex={0}>
-        {children}
+      <div className="messages messages--preview" role="log" aria-busy="true" tabIndex={0}>
+        <div>{children}</div>
       </div>
     </div>
   );

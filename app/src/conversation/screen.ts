@@ -5,7 +5,7 @@
 import { messageList, parseDocName, readMessage, readMeta, type ConversationMeta, type Message } from "@junokit/doc-model";
 import type * as Y from "yjs";
 
-export const SCREEN_MESSAGES = 40;
+export const SCREEN_MESSAGES = 30;
 const MAX_TEXT = 8000;
 
 export interface ConversationScreen {

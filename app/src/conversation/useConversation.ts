@@ -38,6 +38,12 @@ export class MessageReader {
 
   /** Listens to the document; `onChange` runs after each change. Returns the unsubscribe. */
   observe(onChange: () => void): () => void {
+    // The document may have changed between the first read and this subscription (React
+    // subscribes after rendering; the cached copy can load in between): read it again, and
+    // React, which checks the snapshot right after subscribing, renders the fresh one.
+    this.maps = this.list.toArray();
+    this.meta = readMeta(this.doc);
+    this.snapshot = this.makeSnapshot();
     const onMessages = (events: Y.YEvent<Y.AbstractType<any>>[]) => {
       let structural = false;
       for (const event of events) {

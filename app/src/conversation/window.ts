@@ -3,7 +3,7 @@
 // above, scrolling down adds one below, and the far end is dropped so the page never holds
 // more than MAX_RENDERED messages, whatever the conversation's length (10,000 and more).
 
-export const PAGE = 50;
+export const PAGE = 40;
 export const MAX_RENDERED = 300;
 
 export interface MessageWindow {

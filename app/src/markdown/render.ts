@@ -84,8 +84,30 @@ function installHooks(): void {
 const markedPlain = createMarked(null);
 let markedHighlighted: { highlight: Highlighter; marked: Marked } | null = null;
 
+// The same messages are rendered again and again (a conversation's kept first screen, then
+// the live list; switching back to a conversation), so recent results are kept.
+const RENDERED_KEEP = 400;
+const RENDERED_MAX_SOURCE = 20_000;
+const rendered = new Map<string, string>();
+
 /** Markdown source to sanitised HTML, ready for innerHTML. */
 export function renderMarkdown(source: string, highlight: Highlighter | null = null): string {
+  const key = `${highlight ? "h" : "p"}${source}`;
+  const known = rendered.get(key);
+  if (known !== undefined) {
+    rendered.delete(key);
+    rendered.set(key, known);
+    return known;
+  }
+  const html = renderUncached(source, highlight);
+  if (source.length <= RENDERED_MAX_SOURCE) {
+    rendered.set(key, html);
+    if (rendered.size > RENDERED_KEEP) rendered.delete(rendered.keys().next().value!);
+  }
+  return html;
+}
+
+function renderUncached(source: string, highlight: Highlighter | null): string {
   installHooks();
   let marked = markedPlain;
   if (highlight) {

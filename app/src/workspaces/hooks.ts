@@ -116,6 +116,8 @@ export function useConversationIndex(handle: DocumentHandle | null): IndexEntry[
         version.current += 1;
         listener();
       };
+      // Changes between the render and this subscription (the cached copy loading) count too.
+      version.current += 1;
       return observeIndex(handle.doc, bump);
     },
     [handle],
