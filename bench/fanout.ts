@@ -2,7 +2,7 @@
 // when each edit arrives. Latency = arrival − the writer's send, per delivery and to the last peer.
 import * as Y from "yjs";
 import { closePeers, closeRawPeers, docAccess, openPeer, openPeers, openRawPeers, within, type DocAccess, type Peer } from "./clients";
-import { foreignLoad, ownCpuMs, sampleMachine, waitForQuiet } from "./machine";
+import { foreignLoad, ownCpuMs, sampleMachine, servicesCpuMs, waitForQuiet } from "./machine";
 import { nowMs, TARGET_LABEL, type TargetKind } from "./protocol";
 import { summarize, type Summary } from "./samples";
 import type { TargetServer } from "./targets";
@@ -39,8 +39,8 @@ export interface FanoutRun {
 
 type Progress = (message: string) => void;
 
-/** Delivery bookkeeping shared by the raw and the Hocuspocus variants. */
-class Ledger {
+/** Delivery bookkeeping shared by the raw and the Hocuspocus variants (and the cluster scenario). */
+export class Ledger {
   readonly sentAt: number[] = [];
   private readonly latencies: number[] = [];
   private readonly last: number[] = [];
@@ -66,20 +66,33 @@ class Ledger {
   }
 }
 
-interface RunWindow {
+export interface RunWindow {
   serverCpuMs: number;
   foreignLoad: number;
+  /** CPU of the named services (Redis, PostgreSQL) in the window, when asked for. */
+  servicesCpuMs?: number;
+}
+
+export interface PacedOptions {
+  profileFile?: string;
+  /** Command names of services the servers drive: their CPU is reported, and not counted as other work. */
+  services?: readonly string[];
 }
 
 /**
  * Sends edit `seq` at start + seq × interval (open loop: a slow server builds a queue), then
- * waits (bounded) for the last edit everywhere. Server CPU and machine load cover just this.
+ * waits (bounded) for the last edit everywhere. Server CPU (summed over `servers`) and machine
+ * load cover just this; a profile covers the first server.
  */
-async function paced(target: TargetServer, ledger: Ledger, intervalMs: number, send: (seq: number) => void, profileFile?: string): Promise<RunWindow> {
+export async function paced(servers: readonly TargetServer[], ledger: Ledger, intervalMs: number, send: (seq: number) => void, options: PacedOptions = {}): Promise<RunWindow> {
+  const { profileFile, services } = options;
+  const target = servers[0]!;
+  const cpu = async () => (await Promise.all(servers.map((s) => s.request<number>({ cmd: "cpu" })))).reduce((a, b) => a + b, 0);
   if (profileFile) await target.request({ cmd: "profile", action: "start" });
   const machineFrom = sampleMachine();
   const clientFrom = ownCpuMs();
-  const serverFrom = await target.request<number>({ cmd: "cpu" });
+  const servicesFrom = services ? servicesCpuMs(services) : 0;
+  const serverFrom = await cpu();
   const start = nowMs();
   for (let seq = 0; seq < ledger.total; seq++) {
     const wait = start + seq * intervalMs - nowMs();
@@ -88,9 +101,14 @@ async function paced(target: TargetServer, ledger: Ledger, intervalMs: number, s
     send(seq);
   }
   await within(ledger.complete, 10_000, "fan-out").catch(() => undefined);
-  const serverCpuMs = (await target.request<number>({ cmd: "cpu" })) - serverFrom;
+  const serverCpuMs = (await cpu()) - serverFrom;
   if (profileFile) await target.request({ cmd: "profile", action: "stop", file: profileFile });
-  return { serverCpuMs, foreignLoad: foreignLoad(machineFrom, sampleMachine(), serverCpuMs + ownCpuMs() - clientFrom) };
+  const servicesMs = services ? servicesCpuMs(services) - servicesFrom : 0;
+  return {
+    serverCpuMs,
+    foreignLoad: foreignLoad(machineFrom, sampleMachine(), serverCpuMs + servicesMs + ownCpuMs() - clientFrom),
+    ...(services ? { servicesCpuMs: servicesMs } : {}),
+  };
 }
 
 async function rawRun(target: TargetServer, peers: number, sizes: FanoutSizes, profileFile?: string): Promise<[Ledger, RunWindow]> {
@@ -99,10 +117,10 @@ async function rawRun(target: TargetServer, peers: number, sizes: FanoutSizes, p
   try {
     for (const r of receivers) r.socket.on("message", (data: Buffer) => ledger.arrive(data.readUInt32LE(0), nowMs()));
     const frame = Buffer.alloc(30);
-    const window = await paced(target, ledger, sizes.intervalMs, (seq) => {
+    const window = await paced([target], ledger, sizes.intervalMs, (seq) => {
       frame.writeUInt32LE(seq, 0);
       writer!.socket.send(frame);
-    }, profileFile);
+    }, profileFile ? { profileFile } : {});
     return [ledger, window];
   } finally {
     closeRawPeers([writer!, ...receivers]);
@@ -128,7 +146,7 @@ async function hocuspocusRun(
     all.push(...receivers);
     for (const r of receivers) watchEdits(r.doc, ledger);
     const text = editedText(writer.doc)!;
-    const window = await paced(target, ledger, sizes.intervalMs, (seq) => text.insert(text.length, editChunk(seq)), profileFile);
+    const window = await paced([target], ledger, sizes.intervalMs, (seq) => text.insert(text.length, editChunk(seq)), profileFile ? { profileFile } : {});
     return [ledger, window];
   } finally {
     closePeers(all);
@@ -136,7 +154,7 @@ async function hocuspocusRun(
 }
 
 /** Edit k makes the text 300 + 20(k+1) long; every edit up to the current length has arrived. */
-function watchEdits(doc: Y.Doc, ledger: Ledger): void {
+export function watchEdits(doc: Y.Doc, ledger: Ledger): void {
   const text = editedText(doc);
   if (!text) throw new Error("the edited message did not sync");
   const base = text.length;

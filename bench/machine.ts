@@ -1,6 +1,6 @@
 // How busy the whole machine is (from /proc/stat), so runs disturbed by other work on this
 // shared 2-core box can be told apart from quiet ones.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -42,4 +42,32 @@ export async function waitForQuiet(maxWaitMs: number, threshold = 0.25, windowMs
 export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/**
+ * CPU time (ms) used so far by every live process whose command name is one of `names`
+ * (e.g. redis-server, postgres): services a scenario drives, whose work is then not "other work".
+ * Processes that exited in between are missed, so this reads low rather than high.
+ */
+export function servicesCpuMs(names: readonly string[]): number {
+  let ticks = 0;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return Number.NaN;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const open = stat.indexOf("(");
+      const close = stat.lastIndexOf(")");
+      if (!names.includes(stat.slice(open + 1, close))) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * TICK_MS;
 }

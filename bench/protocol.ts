@@ -38,11 +38,49 @@ export type Command =
   /** Starts a CPU profile of the main thread; "stop" writes it to `file` (a window of a scenario). */
   | { cmd: "profile"; action: "start" }
   | { cmd: "profile"; action: "stop"; file: string }
+  /**
+   * raw and bare: read a reply from the scripted OpenAI-compatible endpoint at `url` (the last
+   * user turn is `prompt`) and pass each token on as it comes: raw ws sends it to every socket,
+   * then an end frame; bare Hocuspocus writes one transaction per token into the assistant
+   * message `replyId` (replying to `prompt`) of `doc` through a direct connection.
+   */
+  | { cmd: "relay"; url: string; prompt: string; doc?: string; replyId?: string }
+  /** bare and junokit: start noting when the reply to `replyTo` grows in the server's copy of `doc`. */
+  | { cmd: "traceReply"; doc: string; replyTo: string }
+  /** bare and junokit: what the trace noted ({at, length}[], hrtime ms); ends it. */
+  | { cmd: "replyTrace" }
+  /** junokit: the AI peer's "AI reply finished" reports logged so far. */
+  | { cmd: "aiReplies" }
+  /** endpoint: answer the next request whose last user turn holds `prompt` with `text`, a word-token every `spacingMs`. */
+  | { cmd: "script"; prompt: string; text: string; spacingMs: number }
+  /** endpoint: the request for `prompt` once received (and, with `ended`, once answered): its times in hrtime ms. */
+  | { cmd: "upstreamRequest"; prompt: string; ended: boolean; timeoutMs: number }
   | { cmd: "stop" };
 
 export type Request = Command & { id: number };
 
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+/** What JunoKit's AI peer logs when a reply ends (collab-server/src/ai/conversation-peer.ts). */
+export interface AiReplyReport {
+  replyTo: string;
+  status: string;
+  /** Prompt noticed → provider called, inside the server (ms). */
+  startMs: number;
+  deltas: number;
+  /** Document transactions the reply took. */
+  writes: number;
+}
+
+/** A request the scripted endpoint answered; times are hrtime ms (nowMs), like the peers'. */
+export interface UpstreamRequest {
+  receivedAt: number;
+  /** Each content token and when the endpoint wrote it. */
+  emitted: { text: string; at: number }[];
+}
+
+/** The frame raw ws sends after the last token of a relayed reply. */
+export const RELAY_END = "\u0000end";
 
 export interface Ready {
   ready: true;

@@ -3,6 +3,7 @@
 export interface Summary {
   count: number;
   p50: number;
+  p95: number;
   p99: number;
   max: number;
 }
@@ -15,7 +16,7 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
 }
 
 /** The run whose key is the (upper) median, so one figure comes from one real run. */

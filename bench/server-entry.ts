@@ -1,5 +1,6 @@
 // One target server in its own process (`node --expose-gc --import tsx bench/server-entry.ts
-// <raw|bare|junokit>`), so its memory and CPU are read cleanly. Driven over IPC by targets.ts.
+// <raw|bare|junokit|endpoint> [env JSON]`), so its memory and CPU are read cleanly. Driven over
+// IPC by targets.ts. "endpoint" is the scripted AI endpoint, kept apart from the peers' process.
 // Each target's code is imported only in its own process.
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -12,17 +13,18 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-async function startTargetHere(kind: TargetKind): Promise<Target> {
+async function startTargetHere(kind: TargetKind | "endpoint", env: Record<string, string>): Promise<Target> {
+  if (kind === "endpoint") return (await import("./ai-endpoint")).serveEndpoint();
   if (kind === "raw") return (await import("./target-raw")).startRaw();
   if (kind === "bare") return (await import("./target-bare")).startBare();
-  if (kind === "junokit") return (await import("./target-junokit")).startJunoKit();
+  if (kind === "junokit") return (await import("./target-junokit")).startJunoKit(env);
   throw new Error(`unknown target ${String(kind)}`);
 }
 
 async function main(): Promise<void> {
-  const kind = process.argv[2] as TargetKind;
+  const kind = process.argv[2] as TargetKind | "endpoint";
   if (!process.send) throw new Error("server-entry must be started with an IPC channel");
-  const target = await startTargetHere(kind);
+  const target = await startTargetHere(kind, JSON.parse(process.argv[3] ?? "{}") as Record<string, string>);
   process.on("message", (request: Request) => void answer(target, request));
   process.on("disconnect", () => void target.stop().finally(() => process.exit(0)));
   process.send(target.ready);

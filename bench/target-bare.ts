@@ -1,9 +1,13 @@
 // The framework baseline: Hocuspocus 4 with no extensions; onAuthenticate compares a constant
-// token, and onLoadDocument applies a snapshot the bench seeded (its only "storage").
-import { Server, type onLoadDocumentPayload } from "@hocuspocus/server";
+// token, and onLoadDocument applies a snapshot the bench seeded (its only "storage"). For AI
+// streaming, a direct connection writes a relayed reply one transaction per token.
+import { Server, type DirectConnection, type onLoadDocumentPayload } from "@hocuspocus/server";
+import { appendMessage, messageText, setStatus, type MessageMap } from "@junokit/doc-model";
 import * as Y from "yjs";
 import { BARE_TOKEN } from "./protocol";
+import { replyTracer } from "./reply-trace";
 import type { Target } from "./server-entry";
+import { upstreamTokens } from "./upstream";
 
 export async function startBare(): Promise<Target> {
   const snapshots = new Map<string, Uint8Array>();
@@ -23,15 +27,47 @@ export async function startBare(): Promise<Target> {
   });
   await server.listen();
   const documents = server.hocuspocus.documents;
+  const tracer = replyTracer((name) => documents.get(name));
+  // One direct connection per document, kept open across replies (as an AI peer holds one).
+  const direct = new Map<string, Promise<DirectConnection>>();
+  const connection = (doc: string) => {
+    if (!direct.has(doc)) direct.set(doc, server.hocuspocus.openDirectConnection(doc, { user: "bench-ai" }));
+    return direct.get(doc)!;
+  };
+
+  async function relay(url: string, prompt: string, doc: string, replyId: string): Promise<number> {
+    const writer = await connection(doc);
+    let reply!: MessageMap;
+    await writer.transact((d) => {
+      reply = appendMessage(d, { id: replyId, role: "assistant", authorId: "ai", authorName: "AI", createdAt: Date.now(), status: "streaming", replyTo: prompt });
+    });
+    let tokens = 0;
+    for await (const token of upstreamTokens(url, prompt)) {
+      tokens++;
+      await writer.transact(() => messageText(reply).insert(messageText(reply).length, token));
+    }
+    await writer.transact(() => setStatus(reply, "done"));
+    return tokens;
+  }
+
   return {
     ready: { ready: true, wsUrl: `ws://127.0.0.1:${server.address.port}`, httpUrl: "" },
     async handle(command) {
       if (command.cmd === "seed") return void snapshots.set(command.doc, command.update);
       if (command.cmd === "isLoaded") return documents.has(command.doc);
       if (command.cmd === "documents") return documents.size;
+      if (command.cmd === "traceReply") return tracer.start(command.doc, command.replyTo);
+      if (command.cmd === "replyTrace") return tracer.take();
+      if (command.cmd === "relay") {
+        if (!command.doc || !command.replyId) throw new Error("relay needs a document and a reply id");
+        return relay(command.url, command.prompt, command.doc, command.replyId);
+      }
       throw new Error(`bare Hocuspocus does not answer ${command.cmd}`);
     },
-    stop: () => server.destroy(),
+    async stop() {
+      for (const pending of direct.values()) await (await pending).disconnect();
+      await server.destroy();
+    },
   };
 }
 

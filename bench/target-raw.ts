@@ -1,9 +1,12 @@
 // The physics baseline: a `ws` server that forwards every frame to every other socket; it also
-// holds plain Y.Docs for the pure-Yjs memory reference.
+// holds plain Y.Docs for the pure-Yjs memory reference, and relays an AI reply one frame per
+// token to every socket (the physics of AI streaming).
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
+import { RELAY_END } from "./protocol";
 import type { Target } from "./server-entry";
+import { upstreamTokens } from "./upstream";
 import { fillConversation } from "./workload";
 
 export async function startRaw(): Promise<Target> {
@@ -26,6 +29,15 @@ export async function startRaw(): Promise<Target> {
           pure.push(doc);
         }
         return pure.length;
+      }
+      if (command.cmd === "relay") {
+        let tokens = 0;
+        for await (const token of upstreamTokens(command.url, command.prompt)) {
+          tokens++;
+          for (const client of wss.clients) if (client.readyState === 1) client.send(token);
+        }
+        for (const client of wss.clients) if (client.readyState === 1) client.send(RELAY_END);
+        return tokens;
       }
       throw new Error(`raw ws does not answer ${command.cmd}`);
     },

@@ -20,12 +20,21 @@ export interface TargetServer {
 export interface StartTargetOptions {
   /** Write a V8 CPU profile of the server here on exit (BENCH_PROFILE). */
   profileDir?: string;
+  /** JunoKit: configuration over the bench's defaults (AI endpoint, PostgreSQL, Redis). */
+  env?: Record<string, string>;
+  /** Names the profile directory when several servers of one kind run (default: the kind). */
+  label?: string;
 }
 
 export async function startTarget(kind: TargetKind, options: StartTargetOptions = {}): Promise<TargetServer> {
+  return { kind, ...(await startChild(kind, options)) };
+}
+
+/** A server-entry child of any kind (a target, or the bench's scripted AI endpoint). */
+export async function startChild(kind: string, options: StartTargetOptions = {}): Promise<Omit<TargetServer, "kind">> {
   // One directory per target; Node names each thread's profile itself (tsx's loader runs on a worker).
-  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${kind}`] : [];
-  const child = fork(ENTRY, [kind], {
+  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/${options.label ?? kind}`] : [];
+  const child = fork(ENTRY, [kind, JSON.stringify(options.env ?? {})], {
     cwd: ROOT,
     execArgv: ["--expose-gc", "--import", "tsx", ...profile],
     serialization: "advanced",
@@ -64,7 +73,6 @@ export async function startTarget(kind: TargetKind, options: StartTargetOptions 
 
   let stopping: Promise<void> | undefined;
   return {
-    kind,
     pid: child.pid!,
     wsUrl: ready.wsUrl,
     httpUrl: ready.httpUrl,

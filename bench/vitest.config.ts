@@ -6,7 +6,9 @@ export default defineProject({
     name: "bench",
     include: ["*.test.ts"],
     environment: "node",
-    // ≈ 12–17 s on a quiet machine; the margin is for a busy shared one.
+    // One tiny run of everything in beforeAll (its own 120 s limit): ≈ 30 s alone, ≈ 40 s on a
+    // busy shared machine; it needs Redis and PostgreSQL on 127.0.0.1.
     testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
