@@ -108,6 +108,24 @@ describe("local cache (OFF-CACHE-1: the device keeps every document, y-indexeddb
   });
 });
 
+describe("acknowledgements with the updates (OFF-ACK-2: server content is never on disk without its acknowledgement)", () => {
+  it("stores the acknowledged vector in the same transaction as the updates", async () => {
+    let vector = new Uint8Array([1, 7, 3]);
+    const doc = new Y.Doc();
+    const cache = new LocalCache("junokit/u1/acks", doc, { factory, acknowledged: () => vector });
+    open.push(cache);
+    await cache.loaded;
+    doc.getText("t").insert(0, "from the server");
+    await cache.flush();
+    vector = new Uint8Array([1, 7, 9]);
+    doc.getText("t").insert(0, "more ");
+    await cache.flush();
+    await cache.destroy();
+    const again = make("junokit/u1/acks");
+    expect((await again.cache.records)!.acked).toEqual(new Uint8Array([1, 7, 9]));
+  });
+});
+
 describe("compaction (OFF-CACHE-2: IndexedDB growth stays bounded)", () => {
   it("keeps fewer records than the threshold however many updates are written, and loses nothing", async () => {
     const made = make(undefined, { compactAfter: 40 });

@@ -29,6 +29,11 @@ export interface LocalCacheOptions {
   beforeLoad?(records: CacheRecords): Promise<void>;
   /** How compaction waits for a quiet moment; returns a cancel function. */
   whenIdle?(run: () => void): () => void;
+  /**
+   * The acknowledged state vector to store with each write, in the same transaction: what
+   * came from the server is then never on disk without being known as acknowledged.
+   */
+  acknowledged?(): Uint8Array | null;
 }
 
 export interface CacheRecords {
@@ -242,9 +247,11 @@ export class LocalCache {
     // After a failed write the log has a hole; the full state mends it.
     const records = this.repairWithFullState ? [Y.encodeStateAsUpdate(this.doc)] : batch;
     try {
-      const tx = db.transaction([UPDATES], "readwrite");
+      const acknowledged = this.options.acknowledged?.() ?? null;
+      const tx = db.transaction(acknowledged ? [UPDATES, CUSTOM] : [UPDATES], "readwrite");
       const store = tx.objectStore(UPDATES);
       for (const update of records) store.add(update);
+      if (acknowledged) tx.objectStore(CUSTOM).put(acknowledged, ACKED);
       await committed(tx);
       this.count += records.length;
       this.repairWithFullState = false;

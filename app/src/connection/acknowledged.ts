@@ -87,6 +87,11 @@ export class AckTracker {
     }
   }
 
+  /** The acknowledged vector, encoded (stored with each cache write). */
+  encoded(): Uint8Array {
+    return Y.encodeStateVector(this.acknowledged);
+  }
+
   isAcknowledged(type: Y.AbstractType<any>): boolean {
     return isAcknowledgedIn(this.acknowledged, type);
   }

@@ -139,8 +139,10 @@ export function createConnection(options: ConnectionOptions) {
   async function replace(entry: OpenDocument, reason: "server" | "lost"): Promise<void> {
     if (entry.replacing || destroyed) return;
     // Signed out in another tab (which deleted the caches): this connection is about to close;
-    // reopening anything would only bring the deleted databases back.
-    if (options.stillSignedIn && !options.stillSignedIn()) return;
+    // reopening anything would only bring the deleted databases back. That tab holds the
+    // sign-out lock until it is done, by when its removal of the session has reached us.
+    if (reason === "lost") await withTabLock(signOutLock(options.userId), async () => undefined);
+    if (destroyed || (options.stillSignedIn && !options.stillSignedIn())) return;
     entry.replacing = true;
     const carry = reason === "server" ? (options.rescueOf?.(entry.name, entry.doc, (t) => entry.ack.isAcknowledged(t)) ?? null) : null;
     if (entries.get(entry.name) === entry) entries.delete(entry.name);
@@ -152,7 +154,7 @@ export function createConnection(options: ConnectionOptions) {
     const dbName = cacheName(options.userId, entry.name);
     const factory = options.indexedDB !== undefined ? options.indexedDB : defaultFactory();
     let first = false;
-    await withLock(`junokit-reset:${dbName}`, async () => {
+    await withTabLock(`junokit-reset:${dbName}`, async () => {
       first = factory !== null && entry.generation !== null && (await readGeneration(factory, dbName)) === entry.generation;
       if (first && factory) await deleteDatabase(factory, dbName);
     });
@@ -207,8 +209,13 @@ function defaultFactory(): IDBFactory | null {
   return typeof indexedDB === "undefined" ? null : indexedDB;
 }
 
+/** The lock a tab holds while it signs a person out (see `replace`). */
+export function signOutLock(userId: string): string {
+  return `junokit-signout:${userId}`;
+}
+
 /** Runs `fn` holding a lock shared by this browser's tabs (Web Locks), or just runs it. */
-async function withLock(name: string, fn: () => Promise<void>): Promise<void> {
+export async function withTabLock(name: string, fn: () => Promise<void>): Promise<void> {
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
   if (!locks) return fn();
   await locks.request(name, fn);

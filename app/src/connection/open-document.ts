@@ -134,6 +134,9 @@ export class OpenDocument {
       onProblem: reportStorageProblem,
       onRecovered: storageRecovered,
       onLost: () => link.replace(this, "lost"),
+      // Server content and its acknowledgement reach the disk together (an offline reload
+      // right after a sync must not count the server's own messages as waiting).
+      acknowledged: () => (this.ack.acknowledged.size > 0 ? this.ack.encoded() : null),
       // A kept first screen paints before the (possibly long) load of the document itself.
       beforeLoad: () => (this.state.get().screen ? this.screenPainted : Promise.resolve()),
     });

@@ -19,7 +19,7 @@ describe("kept first screens (OFF-LARGE-3: painted before IndexedDB opens, bound
     expect(readKeptScreen("u1", "ws/w/conv/c6")).toEqual({ i: 6 });
     expect(readKeptScreen("u1", "ws/w/conv/c5")).toBeNull();
     expect(Object.keys(localStorage).filter((k) => k.startsWith("junokit.screen.u1."))).toHaveLength(24);
-    keepScreen("u1", "ws/w/conv/c29", { big: "x".repeat(60_000) });
+    keepScreen("u1", "ws/w/conv/c29", { big: "x".repeat(70_000) });
     expect(readKeptScreen("u1", "ws/w/conv/c29")).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
 // has even opened. Only the most recent few are kept (each is small: the newest messages),
 // per user, and sign-out removes them with the rest of the person's keys.
 const KEEP = 24;
-const MAX_BYTES = 48_000;
+const MAX_BYTES = 64_000;
 
 const indexKey = (userId: string) => `junokit.screens.${userId}`;
 const screenKey = (userId: string, docName: string) => `junokit.screen.${userId}.${docName}`;

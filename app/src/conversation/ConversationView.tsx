@@ -12,14 +12,14 @@ import {
   type Persona,
 } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
-import { useCallback, useEffect, useState, type CSSProperties, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from "react";
 import type { Member, User } from "../api";
 import { mentionablesOf } from "../mentions";
 import { useAcknowledged, useDocumentState, type DocumentHandle } from "../connection";
 import { aiQueueText, announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
 import { Composer } from "./Composer";
-import { MessageGroups, MessageList, MessagePreview } from "./MessageList";
-import { readScreen } from "./screen";
+import { MessageList } from "./MessageList";
+import { readScreen, screenSnapshot } from "./screen";
 import { useConversation } from "./useConversation";
 
 interface Props {
@@ -66,10 +66,14 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
 
   const ackVersion = useAcknowledged(handle);
   // Until the cached document is loaded (a long one takes a moment), paint the kept first screen.
-  const screen = state.local ? null : readScreen(state.screen);
-  const meta = screen?.meta ?? snapshot?.meta;
-  const count = snapshot?.count ?? 0;
-  const last = count > 0 ? snapshot?.at(count - 1) : screen?.messages.at(-1);
+  const preview = useMemo(() => {
+    const screen = state.local ? null : readScreen(state.screen);
+    return screen && screen.messages.length > 0 ? screenSnapshot(screen) : null;
+  }, [state.local, state.screen]);
+  const shown = state.local ? snapshot : preview;
+  const meta = shown?.meta ?? snapshot?.meta;
+  const count = shown?.count ?? 0;
+  const last = count > 0 ? shown?.at(count - 1) : undefined;
   const persona = personaOf(meta?.persona ?? "dev");
   // The same quantity as the index's updatedAt, so leaving right after a message arrives
   // doesn't leave an unread dot behind when the index catches up.
@@ -128,19 +132,26 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
   }
 
   const groupProps = { persona, selfId: user.id, canStop: writable, onStop: stop, onRetry: retry };
+  // An empty copy that never heard from the server may just not be loaded yet (and its persona
+  // and starters would be the defaults): empty is only said once it is known.
+  const known = state.synced || (meta?.createdAt ?? 0) > 0;
   let body: ReactNode;
-  if (screen && screen.messages.length > 0) {
+  if (shown && count > 0) {
+    // One list for the kept screen and then the live messages: the same elements stay.
     body = (
-      <MessagePreview onShown={handle.screenShown}>
-        <MessageGroups messages={screen.messages} {...groupProps} />
-      </MessagePreview>
+      <MessageList
+        key="messages"
+        snapshot={shown}
+        isUnsynced={isUnsynced}
+        ackVersion={ackVersion}
+        onPreviewShown={state.local ? undefined : handle.screenShown}
+        {...groupProps}
+      />
     );
-  } else if (!snapshot || (!state.local && count === 0)) {
-    body = <p className="muted center messages-loading">Loading messages…</p>;
-  } else if (count === 0) {
-    body = <EmptyConversation persona={persona} canWrite={writable} onPick={(text) => setSuggestion({ text, at: Date.now() })} />;
+  } else if (!state.local || !known) {
+    body = <p className="muted center messages-loading">{state.local && !navigatorOnline() ? "This conversation is not on this device yet. It loads when you are back online." : "Loading messages…"}</p>;
   } else {
-    body = <MessageList snapshot={snapshot} isUnsynced={isUnsynced} ackVersion={ackVersion} {...groupProps} />;
+    body = <EmptyConversation persona={persona} canWrite={writable} onPick={(text) => setSuggestion({ text, at: Date.now() })} />;
   }
   return (
     <section
@@ -289,4 +300,8 @@ function DocumentNotice({ text }: { text: string }) {
       </button>
     </div>
   );
+}
+
+function navigatorOnline(): boolean {
+  return typeof navigator === "undefined" || navigator.onLine;
 }

@@ -1,5 +1,5 @@
 import type { Message, Persona } from "@junokit/doc-model";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { groupMessages } from "./grouping";
 import { MessageGroupView } from "./MessageGroup";
 import type { ConversationSnapshot } from "./useConversation";
@@ -39,6 +39,8 @@ export function MessageGroups({ messages, unsynced, ...props }: GroupProps & { m
 
 interface Props extends GroupProps {
   snapshot: ConversationSnapshot;
+  /** The snapshot is a kept first screen (the document is still loading): called once it is laid out. */
+  onPreviewShown?: (() => void) | undefined;
   /** True when the message at this index is not acknowledged by the server yet. */
   isUnsynced(index: number): boolean;
   /** Changes whenever acknowledgements may have changed. */
@@ -50,10 +52,13 @@ interface Props extends GroupProps {
  * newest in view unless the reader has scrolled up. When pages are added or dropped, the
  * message at the top of the view stays exactly where it was.
  */
-export function MessageList({ snapshot, isUnsynced, ackVersion, ...groupProps }: Props) {
+export function MessageList({ snapshot, isUnsynced, ackVersion, onPreviewShown, ...groupProps }: Props) {
   const { count } = snapshot;
+  const first = snapshot.first ?? 0;
   const [win, setWin] = useState<MessageWindow>(() => latestWindow(count));
-  const { start, end } = windowRange(win, count);
+  const range = windowRange(win, count);
+  const start = Math.max(range.start, first);
+  const end = Math.max(range.end, start);
   const messages = useMemo(() => {
     const out: Message[] = [];
     for (let i = start; i < end; i++) out.push(snapshot.at(i));
@@ -61,10 +66,12 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, ...groupProps }:
   }, [snapshot, start, end]);
   const unsynced = useMemo(() => {
     const ids = new Set<string>();
-    for (let i = start; i < end; i++) if (isUnsynced(i)) ids.add(snapshot.at(i).id);
+    if (!onPreviewShown) for (let i = start; i < end; i++) if (isUnsynced(i)) ids.add(snapshot.at(i).id);
     return ids;
     // ackVersion: acknowledgements live outside React; re-check when they change.
-  }, [snapshot, start, end, isUnsynced, ackVersion]);
+  }, [snapshot, start, end, isUnsynced, ackVersion, onPreviewShown]);
+
+  useLayoutEffect(() => onPreviewShown?.(), [onPreviewShown]);
 
   const ref = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -104,7 +111,7 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, ...groupProps }:
     }
     seenCount.current = count;
     // Too few lines to scroll: nothing would ever ask for the earlier page.
-    if (el.scrollHeight <= el.clientHeight && start > 0) move(earlier(win, count));
+    if (el.scrollHeight <= el.clientHeight && start > first) move(earlier(win, count));
   });
 
   const jump = () => {
@@ -126,16 +133,17 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, ...groupProps }:
         aria-relevant="additions"
         tabIndex={0}
         data-window={`${start}-${end}/${count}`}
+        aria-busy={onPreviewShown ? true : undefined}
         onScroll={(e) => {
           const el = e.currentTarget;
           const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
           pinned.current = fromBottom < 80 && following;
           if (pinned.current) setShowJump(false);
-          if (el.scrollTop < LOAD_MARGIN && start > 0) move(earlier(win, count));
+          if (el.scrollTop < LOAD_MARGIN && start > first) move(earlier(win, count));
           else if (fromBottom < LOAD_MARGIN && !following) move(later(win, count));
         }}
       >
-        {start > 0 && <p className="messages__more muted small">Earlier messages load as you scroll up.</p>}
+        {start > 0 && <p className="messages__more muted small">{start > first ? "Earlier messages load as you scroll up." : "Loading earlier messages…"}</p>}
         <MessageGroups messages={messages} unsynced={unsynced} {...groupProps} />
       </div>
       {(showJump || !following) && (
@@ -143,22 +151,6 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, ...groupProps }:
           {following ? "New messages ↓" : "Jump to the latest ↓"}
         </button>
       )}
-    </div>
-  );
-}
-
-/**
- * A static list (the kept first screen while the document loads); says when it is shown.
- * It starts scrolled to the newest message by CSS (a reversed column), not by reading the
- * layout in script, which would force a layout before the first paint.
- */
-export function MessagePreview({ children, onShown }: { children: ReactNode; onShown(): void }) {
-  useLayoutEffect(onShown, [onShown]);
-  return (
-    <div className="messages-wrap">
-      <div className="messages messages--preview" role="log" aria-busy="true" tabIndex={0}>
-        <div>{children}</div>
-      </div>
     </div>
   );
 }

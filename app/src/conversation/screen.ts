@@ -4,9 +4,12 @@
 // gives way to the live document as soon as it is loaded.
 import { messageList, parseDocName, readMessage, readMeta, type ConversationMeta, type Message } from "@junokit/doc-model";
 import type * as Y from "yjs";
+import type { ConversationSnapshot } from "./useConversation";
+import { PAGE } from "./window";
 
-export const SCREEN_MESSAGES = 30;
-const MAX_TEXT = 8000;
+/** As many as the message list shows at first, so the screen fills it. */
+export const SCREEN_MESSAGES = PAGE;
+const MAX_TEXT = 1000;
 
 export interface ConversationScreen {
   v: 1;
@@ -21,7 +24,7 @@ export function conversationScreen(name: string, doc: Y.Doc): ConversationScreen
   const count = list.length;
   const messages = list.slice(Math.max(0, count - SCREEN_MESSAGES), count).map((map) => {
     const message = readMessage(map);
-    // A first screen never needs a whole book; the live document has the rest.
+    // A first screen needs the start of a long text only; the live document has the rest.
     if (message.text.length > MAX_TEXT) message.text = `${message.text.slice(0, MAX_TEXT)}…`;
     delete message.reasoning;
     return message;
@@ -37,4 +40,22 @@ export function readScreen(value: unknown): ConversationScreen | null {
     (m): m is Message => !!m && typeof m.id === "string" && typeof m.text === "string" && typeof m.authorId === "string" && typeof m.createdAt === "number",
   );
   return { v: 1, meta: screen.meta, count: typeof screen.count === "number" ? screen.count : messages.length, messages };
+}
+
+/** The kept screen seen as a (read-only) conversation, so the same list shows it and then the live one. */
+export function screenSnapshot(screen: ConversationScreen): ConversationSnapshot {
+  const first = Math.max(0, screen.count - screen.messages.length);
+  return {
+    meta: screen.meta,
+    count: first + screen.messages.length,
+    first,
+    at: (index) => screen.messages[index - first]!,
+    mapAt: () => {
+      throw new Error("a kept first screen has no document");
+    },
+    indexOf: (id) => {
+      const i = screen.messages.findIndex((m) => m.id === id);
+      return i < 0 ? -1 : first + i;
+    },
+  };
 }

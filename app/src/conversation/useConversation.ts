@@ -6,6 +6,8 @@ export interface ConversationSnapshot {
   meta: ConversationMeta;
   /** Number of messages. */
   count: number;
+  /** Index of the first message there is to show (a kept first screen has only the newest). */
+  first?: number;
   /** The message at `index` (read once, then cached until it changes). */
   at(index: number): Message;
   /** The stored map of the message at `index` (for acknowledgement checks). */

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { createApiClient, type ApiClient, type Session } from "../api";
 import { AuthScreen, forgetUser, sessionStore, signOut, storedSession } from "../auth";
 import { askForPersistentStorage, forgetLocalData } from "../cache";
-import { createConnection, exposeForDebugging, useStore, waitingText, type Connection } from "../connection";
+import { createConnection, exposeForDebugging, signOutLock, useStore, waitingText, withTabLock, type Connection } from "../connection";
 import { conversationScreen, rescueUnsent } from "../conversation";
 import { startAppUpdates } from "./update";
 import { UpdatePrompt } from "./UpdatePrompt";
@@ -63,8 +63,11 @@ function SignedIn({ api, session }: { api: ApiClient; session: Session }) {
 async function signOutHere(connection: Connection, userId: string): Promise<void> {
   const waiting = waitingText(connection.waiting.get());
   if (waiting && !window.confirm(`${waiting}: they have not reached the server yet, and signing out deletes them from this device. Sign out anyway?`)) return;
-  forgetUser(userId);
-  await connection.destroy();
-  await forgetLocalData(userId);
+  // Other tabs wait for this lock before reacting to their deleted caches (documents.ts).
+  await withTabLock(signOutLock(userId), async () => {
+    forgetUser(userId);
+    await connection.destroy();
+    await forgetLocalData(userId);
+  });
   signOut();
 }
