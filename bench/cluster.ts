@@ -10,7 +10,7 @@ import type * as Y from "yjs";
 import { dropSchema, TEST_DATABASE_URL, TEST_REDIS_URL } from "../collab-server/test/support/cluster";
 import { closePeers, docAccess, openPeer, openPeers, within, type DocAccess, type Peer } from "./clients";
 import { Ledger, paced, watchEdits } from "./fanout";
-import { foreignLoad, ownCpuMs, sampleMachine, servicesCpuMs, waitForQuiet } from "./machine";
+import { foreignLoad, ownCpuMs, sampleMachine, sampleServices, servicesCpuMs, waitForQuiet } from "./machine";
 import { nowMs } from "./protocol";
 import { medianRun, summarize, type Summary } from "./samples";
 import type { StartTargetOptions, TargetServer } from "./targets";
@@ -231,7 +231,7 @@ async function throughputRun(setup: ClusterSetup, instances: TargetServer[], acc
     }
     const machineFrom = sampleMachine();
     const clientFrom = ownCpuMs();
-    const servicesFrom = servicesCpuMs(SERVICES);
+    const servicesFrom = sampleServices(SERVICES);
     const cpu = async () => (await Promise.all(instances.map((s) => s.request<number>({ cmd: "cpu" })))).reduce((a, b) => a + b, 0);
     const serverFrom = await cpu();
     const started = nowMs();
@@ -250,7 +250,7 @@ async function throughputRun(setup: ClusterSetup, instances: TargetServer[], acc
     writing = false;
     if (arrived.size < sent) await within(delivered, 15_000, "every edit at its reader").catch(() => undefined);
     const serverCpuMs = (await cpu()) - serverFrom;
-    const servicesMs = servicesCpuMs(SERVICES) - servicesFrom;
+    const servicesMs = servicesCpuMs(servicesFrom, sampleServices(SERVICES));
     const elapsed = lastDelivery - started;
     return {
       setup,

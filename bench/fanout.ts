@@ -2,7 +2,7 @@
 // when each edit arrives. Latency = arrival − the writer's send, per delivery and to the last peer.
 import * as Y from "yjs";
 import { closePeers, closeRawPeers, docAccess, openPeer, openPeers, openRawPeers, within, type DocAccess, type Peer } from "./clients";
-import { foreignLoad, ownCpuMs, sampleMachine, servicesCpuMs, waitForQuiet } from "./machine";
+import { foreignLoad, ownCpuMs, sampleMachine, sampleServices, servicesCpuMs, waitForQuiet } from "./machine";
 import { nowMs, TARGET_LABEL, type TargetKind } from "./protocol";
 import { summarize, type Summary } from "./samples";
 import type { TargetServer } from "./targets";
@@ -91,7 +91,7 @@ export async function paced(servers: readonly TargetServer[], ledger: Ledger, in
   if (profileFile) await target.request({ cmd: "profile", action: "start" });
   const machineFrom = sampleMachine();
   const clientFrom = ownCpuMs();
-  const servicesFrom = services ? servicesCpuMs(services) : 0;
+  const servicesFrom = services ? sampleServices(services) : new Map<number, number>();
   const serverFrom = await cpu();
   const start = nowMs();
   for (let seq = 0; seq < ledger.total; seq++) {
@@ -103,7 +103,7 @@ export async function paced(servers: readonly TargetServer[], ledger: Ledger, in
   await within(ledger.complete, 10_000, "fan-out").catch(() => undefined);
   const serverCpuMs = (await cpu()) - serverFrom;
   if (profileFile) await target.request({ cmd: "profile", action: "stop", file: profileFile });
-  const servicesMs = services ? servicesCpuMs(services) - servicesFrom : 0;
+  const servicesMs = services ? servicesCpuMs(servicesFrom, sampleServices(services)) : 0;
   return {
     serverCpuMs,
     foreignLoad: foreignLoad(machineFrom, sampleMachine(), serverCpuMs + servicesMs + ownCpuMs() - clientFrom),

@@ -44,30 +44,36 @@ export function ownCpuMs(): number {
   return (user + system) / 1000;
 }
 
-/**
- * CPU time (ms) used so far by every live process whose command name is one of `names`
- * (e.g. redis-server, postgres): services a scenario drives, whose work is then not "other work".
- * Processes that exited in between are missed, so this reads low rather than high.
- */
-export function servicesCpuMs(names: readonly string[]): number {
-  let ticks = 0;
+/** CPU time (ms) so far of every live process whose command name is one of `names`, by pid. */
+export function sampleServices(names: readonly string[]): Map<number, number> {
+  const out = new Map<number, number>();
   let entries: string[] = [];
   try {
     entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
   } catch {
-    return Number.NaN;
+    return out;
   }
   for (const pid of entries) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const open = stat.indexOf("(");
       const close = stat.lastIndexOf(")");
-      if (!names.includes(stat.slice(open + 1, close))) continue;
+      if (!names.includes(stat.slice(stat.indexOf("(") + 1, close))) continue;
       const fields = stat.slice(close + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      out.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * TICK_MS); // utime + stime
     } catch {
       // gone meanwhile
     }
   }
-  return ticks * TICK_MS;
+  return out;
+}
+
+/**
+ * CPU the services used between two samples (e.g. redis-server and the postgres backends a
+ * scenario drives, whose work is then not "other work"): per process, so a backend that exits
+ * in between is left out rather than subtracted; one that started counts from zero.
+ */
+export function servicesCpuMs(from: Map<number, number>, to: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, used] of to) ms += used - (from.get(pid) ?? 0);
+  return ms;
 }

@@ -283,7 +283,7 @@ function renderClusterTable(results: BenchResults, rows: ClusterRow[]): string {
   const contended = [...(results.cluster?.fanout ?? []), ...(results.cluster?.throughput ?? [])].filter((f) => f.foreignLoad > 0.2);
   out.push(
     "",
-    "Peers split across the instances (writer on the first). Redis + PostgreSQL CPU is every redis-server and postgres process on the machine (other users of them included); it is not counted as other work." +
+    "Peers split across the instances (writer on the first). Redis + PostgreSQL CPU: every redis-server and postgres process on the machine, per process in 10 ms ticks (other users of them included, backends that exit meanwhile left out); not counted as other work." +
       (contended.length > 0 ? ` Contended (other work > 20% of the machine): ${contended.map((f) => `${SETUP_LABEL[f.setup]} ${"peers" in f ? `fan-out N=${f.peers}` : "throughput"}`).join(", ")}.` : ""),
   );
   return out.join("\n");
