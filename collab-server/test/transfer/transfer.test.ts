@@ -60,7 +60,7 @@ async function exportOf(session: Session, workspaceId: string, conversationId: s
 
 async function importInto(session: Session, workspaceId: string, body: Uint8Array | string, contentType: string, query = "") {
   const res = await fetch(`${t.url}/api/workspaces/${workspaceId}/import${query}`, {
-    method: "POST", headers: { authorization: `Bearer ${session.token}`, "content-type": contentType }, body: body as BodyInit,
+    method: "POST", headers: { authorization: `Bearer ${session.token}`, "content-type": contentType }, body: body as NonNullable<RequestInit["body"]>,
   });
   const text = await res.text();
   let json: any;
