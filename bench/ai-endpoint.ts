@@ -14,6 +14,8 @@ export interface Endpoint {
   script(prompt: string, text: string, spacingMs: number): Promise<void>;
   /** The request for `prompt` once it arrived (`ended`: once its reply was written out). */
   request(prompt: string, options: { ended: boolean; timeoutMs: number }): Promise<UpstreamRequest>;
+  /** CPU time the endpoint's process used so far (ms). */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startEndpoint(): Promise<Endpoint> {
     baseUrl: child.httpUrl,
     script: async (prompt, text, spacingMs) => void (await child.request({ cmd: "script", prompt, text, spacingMs })),
     request: (prompt, { ended, timeoutMs }) => child.request<UpstreamRequest>({ cmd: "upstreamRequest", prompt, ended, timeoutMs }, timeoutMs + 5_000),
+    cpuMs: () => child.request<number>({ cmd: "cpu" }),
     stop: () => child.stop(),
   };
 }

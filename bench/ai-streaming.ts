@@ -10,6 +10,7 @@ import type * as Y from "yjs";
 import { closePeers, closeRawPeers, docAccess, openPeers, openRawPeers, within, type DocAccess, type Peer, type RawPeer } from "./clients";
 import type { Endpoint } from "./ai-endpoint";
 import { nowMs, RELAY_END, TARGET_LABEL, type AiReplyReport, type TargetKind, type UpstreamRequest } from "./protocol";
+import { foreignLoad, ownCpuMs, sampleMachine } from "./machine";
 import { percentile, summarize, type Summary } from "./samples";
 import type { TargetServer } from "./targets";
 
@@ -55,6 +56,8 @@ export interface AiStreamingRun {
   overhead?: Summary;
   /** JunoKit: the same inside the server (prompt noticed → provider called, its log). */
   overheadInServer?: Summary;
+  /** Share of the machine other work used during this target's run at this N (0..1). */
+  foreignLoad?: number;
 }
 
 type Progress = (message: string) => void;
@@ -109,11 +112,14 @@ export async function runAiStreaming(
     for (const kind of order.map((_, k) => order[(k + i) % order.length]!)) {
       const target = targets.get(kind)!;
       const label = `AI streaming N=${peers} · ${TARGET_LABEL[kind]}`;
+      const machineFrom = sampleMachine();
+      const ownFrom = ownCpuMs() + (await target.request<number>({ cmd: "cpu" })) + (await endpoint.cpuMs());
       const run =
         kind === "raw" ? await rawRun(target, endpoint, peers, sizes, label, progress)
         : kind === "bare" ? await bareRun(target, endpoint, peers, sizes, label, progress)
         : await junoRun(target, endpoint, peers, sizes, label, progress);
-      runs.push(run);
+      const own = ownCpuMs() + (await target.request<number>({ cmd: "cpu" })) + (await endpoint.cpuMs()) - ownFrom;
+      runs.push({ ...run, foreignLoad: foreignLoad(machineFrom, sampleMachine(), own) });
     }
   }
   const raw = targets.get("raw");

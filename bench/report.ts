@@ -284,7 +284,7 @@ function renderClusterTable(results: BenchResults, rows: ClusterRow[]): string {
   out.push(
     "",
     "Peers split across the instances (writer on the first). Redis + PostgreSQL CPU: every redis-server and postgres process on the machine, per process in 10 ms ticks (other users of them included, backends that exit meanwhile left out); not counted as other work." +
-      (contended.length > 0 ? ` Contended (other work > 20% of the machine): ${contended.map((f) => `${SETUP_LABEL[f.setup]} ${"peers" in f ? `fan-out N=${f.peers}` : "throughput"}`).join(", ")}.` : ""),
+      (contended.length > 0 ? ` Contended (other work > 20% of the machine): ${contended.map((f) => `${SETUP_LABEL[f.setup]} ${"peers" in f ? `fan-out N=${f.peers}` : "throughput"} ${Math.round(100 * f.foreignLoad)}%`).join(", ")}.` : ""),
   );
   return out.join("\n");
 }
@@ -303,6 +303,8 @@ export function renderReport(results: BenchResults, report: Report): string {
       `AI stream: ${ai.tokens}-token replies, a token every ${results.sizes.ai.spacingMs} ms (median gap measured ${fmt(Math.min(...gaps))}–${fmt(Math.max(...gaps))} ms), ` +
         `${ai.replies} replies per row after a warm-up; raw ws = one frame per token, bare Hocuspocus = one transaction per token; all peers in the bench process.`,
     );
+    const busy = results.aiStreaming.filter((r) => (r.foreignLoad ?? 0) > 0.2);
+    if (busy.length > 0) out.push(`Contended AI stream runs (other work > 20% of the machine): ${busy.map((r) => `${r.target} N=${r.peers} ${Math.round(100 * r.foreignLoad!)}%`).join(", ")}.`);
   }
   for (const issue of [...new Set(report.goals.map((g) => g.issue))]) {
     out.push("", `Goals (issue ${issue}):`);
