@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     ...(only ? { only } : {}),
   });
   const report = buildReport(results);
-  const file = await writeResults(`${RESULTS_DIR}/latest.json`, results, report);
+  // A BENCH_ONLY run never replaces the last whole run's record.
+  const file = await writeResults(`${RESULTS_DIR}/${only ? "latest-partial" : "latest"}.json`, results, report);
   process.stdout.write(`${renderReport(results, report)}\n`);
   progress(`results written to ${file}`);
   process.exitCode = results.errors.length > 0 ? 1 : 0;
