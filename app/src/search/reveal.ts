@@ -7,30 +7,35 @@ const SHOW_MS = 2500;
 
 let pending: (() => void) | null = null;
 
-/** Reveals the message as soon as it is on screen (it may still be loading); a newer call wins. */
+/**
+ * Reveals the message as soon as it is on screen (it may still be loading); a newer call wins.
+ * The list may re-render the message's element meanwhile (the cached first screen giving way to
+ * the live one), so the mark is re-applied to whichever element shows the message until it ends.
+ */
 export function revealMessage(messageId: string): void {
   pending?.();
   const selector = `[data-message-id="${CSS.escape(messageId)}"]`;
-  const show = (el: Element) => {
-    el.scrollIntoView({ block: "center" });
-    el.classList.add(FOUND_CLASS);
-    setTimeout(() => el.classList.remove(FOUND_CLASS), SHOW_MS);
-  };
-  const now = document.querySelector(selector);
-  if (now) return show(now);
-  const observer = new MutationObserver(() => {
+  let shown = false;
+  const mark = (): boolean => {
     const el = document.querySelector(selector);
-    if (el) {
-      stop();
-      show(el);
+    if (!el) return false;
+    if (!shown) {
+      shown = true;
+      el.scrollIntoView({ block: "center" });
+      setTimeout(stop, SHOW_MS);
     }
-  });
-  const timer = setTimeout(() => stop(), WAIT_MS);
+    el.classList.add(FOUND_CLASS);
+    return true;
+  };
+  const observer = new MutationObserver(() => void mark());
+  const timer = setTimeout(() => !shown && stop(), WAIT_MS);
   const stop = () => {
     observer.disconnect();
     clearTimeout(timer);
+    document.querySelectorAll(`.${FOUND_CLASS}`).forEach((el) => el.classList.remove(FOUND_CLASS));
     if (pending === stop) pending = null;
   };
   pending = stop;
   observer.observe(document.body, { childList: true, subtree: true });
+  mark();
 }
