@@ -94,7 +94,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
-  const search = createSearchService({ store, index: searchIndex, documents, logger });
+  const search = createSearchService({ store, index: searchIndex, documents, logger, sharedIndex: Boolean(config.databaseUrl) });
   const notifier = createNotifier({ store, writer: { change: (name, fn) => collab.writer.change(name, fn) }, logger });
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());

@@ -63,7 +63,9 @@ export function createIndexMaintainer(store: WorkspaceStore, writer: DocumentWri
 
   const extension: Extension<CollabContext> = {
     extensionName: "junokit-workspace-index",
-    async onChange({ documentName, document }) {
+    async onChange({ documentName, document, transactionOrigin }) {
+      // A change relayed by another instance is that instance's to index.
+      if ((transactionOrigin as { source?: string } | null)?.source === "redis") return;
       if (parseDocName(documentName)?.kind === "conversation") schedule(documentName, document);
     },
     // A conversation about to unload gets its final state written first.

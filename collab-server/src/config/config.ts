@@ -97,6 +97,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   const e = result.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError(["DATABASE_URL: required when REDIS_URL is set, so every instance stores into one PostgreSQL (separate LevelDB stores would each miss the others' writes)"]);
+  }
   if ((e.REDIS_URL || e.DATABASE_URL) && !e.JWT_SECRET) {
     throw new ConfigError(["JWT_SECRET: required when REDIS_URL or DATABASE_URL is set, so every instance accepts the same sessions"]);
   }

@@ -17,6 +17,8 @@ export interface SearchServiceOptions {
   settleMs?: number;
   /** …but a conversation that keeps changing (a streaming reply) is indexed at least this often (default 1 s). */
   maxWaitMs?: number;
+  /** Every instance shares the index (PostgreSQL): a change relayed from another instance is indexed there, not here. */
+  sharedIndex?: boolean;
 }
 
 const PROGRESS_EVERY = 200;
@@ -94,7 +96,8 @@ export function createSearchService(options: SearchServiceOptions) {
 
   const extension: Extension<CollabContext> = {
     extensionName: "junokit-search",
-    async onChange({ documentName, document }) {
+    async onChange({ documentName, document, transactionOrigin }) {
+      if (options.sharedIndex && (transactionOrigin as { source?: string } | null)?.source === "redis") return;
       if (parseDocName(documentName)?.kind === "conversation") schedule(documentName, document);
     },
     async beforeUnloadDocument({ documentName }) {
