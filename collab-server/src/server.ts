@@ -64,7 +64,9 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     throw error;
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
-  const accounts = createAccounts(store, tokens, limiterFactory(cluster?.redis));
+  // Rate limits are per process alone, or shared by every instance through Redis.
+  const limiter = limiterFactory(cluster?.redis);
+  const accounts = createAccounts(store, tokens, limiter);
   // AI_BASE_URL wins; else a local model file that loads; else the notice (SPEC LLM-1, LLM-2).
   const localModel = config.ai.baseUrl ? undefined : await openConfiguredLocalModel(
     { modelPath: config.ai.modelPath, dataDir: config.dataDir, threads: config.ai.threads, maxTokens: config.ai.maxTokens, promptTokens: config.ai.contextTokens },
@@ -72,7 +74,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   );
   // One provider and one set of prompt limits for the chat AI peer and the notes AI.
   const aiProvider = localModel ?? createAiProvider(config.ai, logger);
-  const promptLimits = createPromptLimits(config.ai.limits, limiterFactory(cluster?.redis));
+  const promptLimits = createPromptLimits(config.ai.limits, limiter);
   const aiPeer = createAiPeer({
     provider: aiProvider,
     claims: store,
