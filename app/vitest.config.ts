@@ -9,5 +9,8 @@ export default defineProject({
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // A browser that comes back online reconnects with backoff: give polled assertions the same
+    // patience as Playwright's own waits (15 s), not vitest's default of 1 s.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });
