@@ -109,7 +109,9 @@ export function createConnection(options: ConnectionOptions) {
 
   function open(name: string): DocumentHandle {
     const existing = entries.get(name);
-    if (existing && !existing.closed) {
+    // While a copy is being replaced it stays listed (closed): opening it then must not start
+    // a second copy on the database that is about to be deleted.
+    if (existing && (!existing.closed || existing.replacing)) {
       existing.refs += 1;
       if (existing.closeTimer) clearTimeout(existing.closeTimer);
       existing.closeTimer = null;
@@ -145,12 +147,8 @@ export function createConnection(options: ConnectionOptions) {
     if (destroyed || (options.stillSignedIn && !options.stillSignedIn())) return;
     entry.replacing = true;
     const carry = reason === "server" ? (options.rescueOf?.(entry.name, entry.doc, (t) => entry.ack.isAcknowledged(t)) ?? null) : null;
-    if (entries.get(entry.name) === entry) entries.delete(entry.name);
-    forgetScreen(options.userId, entry.name);
-    entry.patch({ replaced: true });
     await entry.close(false);
     link.changed();
-    if (destroyed) return;
     const dbName = cacheName(options.userId, entry.name);
     const factory = options.indexedDB !== undefined ? options.indexedDB : defaultFactory();
     let first = false;
@@ -158,18 +156,32 @@ export function createConnection(options: ConnectionOptions) {
       first = factory !== null && entry.generation !== null && (await readGeneration(factory, dbName)) === entry.generation;
       if (first && factory) await deleteDatabase(factory, dbName);
     });
+    if (entries.get(entry.name) === entry) entries.delete(entry.name);
     if (destroyed) return;
+    forgetScreen(options.userId, entry.name);
+    // The server may still be closing the old copy's session of this document on our socket;
+    // a new one for the same name would be routed to it and lost. Start the socket afresh
+    // (every open document re-syncs, which a rare reset can afford).
+    const reconnect = socket.shouldConnect;
+    socket.disconnect();
     const fresh = open(entry.name);
+    if (reconnect && navigator.onLine) void socket.connect().catch(() => undefined);
     const opened = entries.get(entry.name)!;
+    // Only now does the screen follow (useDocument opens the name again and gets the fresh copy).
+    entry.patch({ replaced: true });
     if (reason === "server") opened.patch({ notice: RESET_NOTICE });
-    opened.whenSynced(() => {
+    // After the sync message has been handled (not from inside it), so what is carried is a
+    // plain local change, appended after the server's messages.
+    opened.whenSynced(() => setTimeout(() => carryOver(), 0));
+    const carryOver = () => {
+      if (opened.closed) return;
       const carried = first && carry ? carry(fresh.doc) : 0;
       if (carried > 0) {
         const what = carried === 1 ? "1 message you wrote here was" : `${carried} messages you wrote here were`;
         opened.patch({ notice: `${RESET_NOTICE} ${what} not on the server yet and ${carried === 1 ? "has" : "have"} been sent again.` });
       }
       fresh.release();
-    });
+    };
   }
 
   // Documents with changes an earlier session could not deliver: open them so they go out.

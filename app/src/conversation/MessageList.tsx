@@ -1,6 +1,6 @@
 import type { Message, Persona } from "@junokit/doc-model";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { groupMessages } from "./grouping";
+import { groupMessages, keepGroupKeys } from "./grouping";
 import { MessageGroupView } from "./MessageGroup";
 import type { ConversationSnapshot } from "./useConversation";
 import { around, earlier, later, latestWindow, windowRange, type MessageWindow } from "./window";
@@ -25,9 +25,14 @@ export interface GroupProps {
   onRetry(id: string): void;
 }
 
-/** Message groups for a list of messages (also used for the kept first screen). */
-export function MessageGroups({ messages, unsynced, ...props }: GroupProps & { messages: readonly Message[]; unsynced?: ReadonlySet<string> }) {
-  const groups = useMemo(() => groupMessages(messages), [messages]);
+/** Message groups for a list of messages; a group keeps its element as the window grows. */
+function MessageGroups({ messages, unsynced, ...props }: GroupProps & { messages: readonly Message[]; unsynced?: ReadonlySet<string> }) {
+  const keys = useRef<ReadonlyMap<string, string>>(new Map());
+  const groups = useMemo(() => {
+    const grouped = groupMessages(messages);
+    keys.current = keepGroupKeys(grouped, keys.current);
+    return grouped;
+  }, [messages]);
   return (
     <>
       {groups.map((g) => (

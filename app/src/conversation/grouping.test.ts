@@ -1,6 +1,6 @@
 import type { Message } from "@junokit/doc-model";
 import { describe, expect, it } from "vitest";
-import { GROUP_GAP_MS, groupMessages } from "./grouping";
+import { GROUP_GAP_MS, groupMessages, keepGroupKeys } from "./grouping";
 
 const base = new Date(2025, 4, 6, 10, 0, 0).getTime();
 let seq = 0;
@@ -67,5 +67,26 @@ describe("message grouping (APP-CONV-1: consecutive messages of one author form 
 
   it("returns no groups for no messages", () => {
     expect(groupMessages([])).toEqual([]);
+  });
+});
+
+describe("stable group keys (OFF-LARGE-4: a group keeps its element when earlier messages join it)", () => {
+  it("keeps the key of a group that grows upwards, and of the groups below it", () => {
+    const list = [msg("ann", base), msg("ann", base + 1), msg("ann", base + 2), msg("bob", base + 3), msg("bob", base + 4)];
+    const shown = groupMessages(list.slice(2));
+    const keys = keepGroupKeys(shown, new Map());
+    expect(shown.map((g) => g.key)).toEqual([list[2]!.id, list[3]!.id]);
+    const grown = groupMessages(list);
+    keepGroupKeys(grown, keys);
+    expect(grown.map((g) => g.key)).toEqual([list[2]!.id, list[3]!.id]);
+    expect(grown[0]!.messages).toHaveLength(3);
+  });
+
+  it("never gives two groups the same key", () => {
+    const list = [msg("ann", base), msg("bob", base + 1), msg("ann", base + 2)];
+    const previous = new Map(list.map((m) => [m.id, "same"]));
+    const groups = groupMessages(list);
+    keepGroupKeys(groups, previous);
+    expect(new Set(groups.map((g) => g.key)).size).toBe(3);
   });
 });

@@ -51,3 +51,22 @@ function dayKey(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
+
+/**
+ * Gives each group the key it had before, if any of its messages was already shown in a
+ * group: when the rendered window grows upwards, the top group gains earlier messages (and a
+ * new first message) but stays the same element, so nothing in it is rebuilt (a highlighted
+ * search hit keeps its highlight, a text selection survives). Returns the keys to pass next time.
+ */
+export function keepGroupKeys(groups: MessageGroup[], previous: ReadonlyMap<string, string>): Map<string, string> {
+  const next = new Map<string, string>();
+  const used = new Set<string>();
+  for (const group of groups) {
+    const earlier = group.messages.map((m) => previous.get(m.id)).find((k): k is string => k !== undefined && !used.has(k));
+    if (earlier !== undefined && !used.has(earlier)) group.key = earlier;
+    if (used.has(group.key)) group.key = group.messages[0]!.id;
+    used.add(group.key);
+    for (const m of group.messages) next.set(m.id, group.key);
+  }
+  return next;
+}

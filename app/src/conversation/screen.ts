@@ -5,10 +5,10 @@
 import { messageList, parseDocName, readMessage, readMeta, type ConversationMeta, type Message } from "@junokit/doc-model";
 import type * as Y from "yjs";
 import type { ConversationSnapshot } from "./useConversation";
-import { PAGE } from "./window";
+import { FIRST_PAGE } from "./window";
 
 /** As many as the message list shows at first, so the screen fills it. */
-export const SCREEN_MESSAGES = PAGE;
+export const SCREEN_MESSAGES = FIRST_PAGE;
 const MAX_TEXT = 1000;
 
 export interface ConversationScreen {

@@ -1,8 +1,10 @@
 // Which slice of a long conversation is rendered. Following the newest messages, the last
-// PAGE are shown (growing as messages arrive, up to MAX_RENDERED); scrolling up adds a page
+// FIRST_PAGE are shown (growing as messages arrive, up to MAX_RENDERED); scrolling up adds a page
 // above, scrolling down adds one below, and the far end is dropped so the page never holds
 // more than MAX_RENDERED messages, whatever the conversation's length (10,000 and more).
 
+/** Messages rendered at first: more than a tall screen holds, few enough to paint at once. */
+export const FIRST_PAGE = 24;
 export const PAGE = 40;
 export const MAX_RENDERED = 300;
 
@@ -13,7 +15,7 @@ export interface MessageWindow {
 }
 
 export function latestWindow(count: number): MessageWindow {
-  return { start: Math.max(0, count - PAGE), end: null };
+  return { start: Math.max(0, count - FIRST_PAGE), end: null };
 }
 
 /** The concrete range for `count` messages, following the newest while `end` is null. */

@@ -84,7 +84,15 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
     return announce(indexAwareness, user);
   }, [indexAwareness, user]);
   useEffect(() => {
-    if (indexAwareness) setViewing(indexAwareness, conversationId);
+    if (!indexAwareness) return;
+    // Telling the others where I am can wait until the conversation has painted: it
+    // re-renders the sidebar and sends an awareness update, on the critical path otherwise.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setViewing(indexAwareness, conversationId), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [indexAwareness, conversationId]);
 
   const openEntry = conversationId ? entries.find((e) => e.id === conversationId) : undefined;
