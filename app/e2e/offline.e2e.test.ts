@@ -226,7 +226,7 @@ describe("the AI and offline prompts (OFF-E2E-3)", () => {
   });
 });
 
-describe("server restarts and resets (OFF-E2E-4, OFF-E2E-5, OFF-RESET-1)", () => {
+describe("server restarts and resets (OFF-E2E-4, OFF-E2E-5, OFF-RESET-1, OFF-CONN-1)", () => {
   it("duplicates nothing when the server restarts while a message waits", async () => {
     const conv = await conversation("Restart", { messages: ["one", "two"] });
     await openConversation(ann.page, conv.url);

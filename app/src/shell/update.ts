@@ -11,7 +11,17 @@ const CHECK_EVERY_MS = 60 * 60 * 1000;
 let update: ((reload?: boolean) => Promise<void>) | null = null;
 
 export function startAppUpdates(): void {
-  if (update || typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
+  if (started || typeof navigator === "undefined" || !("serviceWorker" in navigator)) return;
+  started = true;
+  // Not on the way to the first screen: registering loads workbox-window and talks to the worker.
+  const register = () => void registerNow();
+  if (typeof requestIdleCallback === "function") requestIdleCallback(register, { timeout: 2000 });
+  else setTimeout(register, 500);
+}
+
+let started = false;
+
+function registerNow(): void {
   update = registerSW({
     immediate: true,
     onNeedRefresh: () => updateReady.set(true),
