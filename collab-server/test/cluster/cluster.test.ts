@@ -1,4 +1,4 @@
-import { appendMessage, messageList, messageText, readMessages, readPeer } from "@junokit/doc-model";
+import { appendMessage, inboxDocName, messageList, messageText, readInbox, readIndex, readMessages, readPeer, workspaceIndexDocName } from "@junokit/doc-model";
 import * as Y from "yjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBalancer } from "../support/balancer";
@@ -149,6 +149,34 @@ describe("several instances act as one service", () => {
     const error = await noPg.then(() => null, (e: Error) => e);
     expect(error?.message).toMatch(/PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/test is unreachable/);
     expect(error?.message).not.toContain("s3cret");
+  });
+
+  it("CLU-7 sign-in limits, the workspace index and notifications stay right with two instances", async () => {
+    const [a, b] = await cluster(2);
+    const { owner, workspaceId, docName } = await workspaceWithConversation(a!.url, { ai: "off" });
+    const bob = await addMember(b!.url, owner, workspaceId, "editor");
+    // Failed sign-ins count across instances: 10 spread over both, then both refuse.
+    for (let i = 0; i < 10; i++) {
+      const res = await api((i % 2 ? b! : a!).url, "/api/auth/login", { body: { username: bob.user.username, password: "wrong password" } });
+      expect(res.status).toBe(401);
+    }
+    for (const server of [a!, b!]) {
+      expect((await api(server.url, "/api/auth/login", { body: { username: bob.user.username, password: "wrong password" } })).status).toBe(429);
+    }
+    // A mention written through B: one inbox item, one index entry, seen through A.
+    const onB = peer(b!.wsUrl, docName, owner.token);
+    const indexOnA = peer(a!.wsUrl, workspaceIndexDocName(workspaceId), owner.token);
+    const onA = peer(a!.wsUrl, docName, owner.token);
+    await Promise.all([onB.synced, indexOnA.synced, onA.synced]);
+    say(onB, "m1", `@${bob.user.username} please look`, owner.user);
+    await until(indexOnA.doc, () => readIndex(indexOnA.doc)[0]?.preview.includes("please look") === true);
+    const bobsInbox = peer(a!.wsUrl, inboxDocName(bob.user.id), bob.token);
+    await bobsInbox.synced;
+    await until(bobsInbox.doc, () => readInbox(bobsInbox.doc).some((i) => i.kind === "mention"));
+    await Promise.all([a!.server.notifier.flush(), b!.server.notifier.flush()]);
+    expect(readInbox(bobsInbox.doc).filter((i) => i.kind === "mention" && i.messageId === "m1")).toHaveLength(1);
+    expect(readIndex(indexOnA.doc)).toHaveLength(1);
+    expect(readIndex(indexOnA.doc)[0]).toMatchObject({ messageCount: 1 });
   });
 
   it("CLU-6 /api/health reports the store and Redis", async () => {
