@@ -11,6 +11,7 @@ import { runCluster, type ClusterResult, type ClusterSizes } from "./cluster";
 import { runColdLoad, type LoadResult, type LoadSizes } from "./cold-load";
 import { runDurability, type DurabilityResult, type DurabilitySizes } from "./durability";
 import { runFanout, type FanoutRun, type FanoutSizes } from "./fanout";
+import { BROWSER_FULL, BROWSER_QUICK, BROWSER_TINY, runBrowserBench, type BrowserResult, type BrowserSizes } from "./browser";
 import { LOCAL_MODEL_FULL, LOCAL_MODEL_QUICK, LOCAL_MODEL_TINY, runLocalModelBench, type LocalModelResult, type LocalModelSizes } from "./local-model";
 import { measureConnections, measureDocuments, type MemoryResult, type MemorySizes } from "./memory";
 import { TARGET_LABEL, TARGETS, type TargetKind } from "./protocol";
@@ -25,10 +26,11 @@ export interface BenchSizes {
   ai: AiStreamingSizes;
   cluster: ClusterSizes;
   localModel: LocalModelSizes;
+  browser: BrowserSizes;
 }
 
 /** Scenario groups, in the order they run; BENCH_ONLY=ai,cluster runs just those. */
-export const SCENARIOS = ["fanout", "load", "memory", "ai", "cluster", "local-model"] as const;
+export const SCENARIOS = ["fanout", "load", "memory", "ai", "cluster", "local-model", "browser"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const FULL: BenchSizes = {
@@ -39,6 +41,7 @@ export const FULL: BenchSizes = {
   ai: { peers: [1, 10, 100], tokens: 150, spacingMs: 10, replies: 4, overheadPrompts: 20 },
   cluster: { peers: [10, 100], edits: 200, warmup: 20, intervalMs: 20, rounds: 1, quietWaitMs: 2_000, conversations: 10, seconds: 5 },
   localModel: LOCAL_MODEL_FULL,
+  browser: BROWSER_FULL,
 };
 
 export const QUICK: BenchSizes = {
@@ -49,6 +52,7 @@ export const QUICK: BenchSizes = {
   ai: { peers: [1, 10, 100], tokens: 100, spacingMs: 10, replies: 2, overheadPrompts: 10 },
   cluster: { peers: [10, 100], edits: 50, warmup: 10, intervalMs: 20, rounds: 1, quietWaitMs: 0, conversations: 10, seconds: 2 },
   localModel: LOCAL_MODEL_QUICK,
+  browser: BROWSER_QUICK,
 };
 
 /** Just enough to prove the harness works end to end (the smoke test). */
@@ -60,6 +64,7 @@ export const TINY: BenchSizes = {
   ai: { peers: [2], tokens: 10, spacingMs: 5, replies: 1, overheadPrompts: 2 },
   cluster: { peers: [3], edits: 10, warmup: 2, intervalMs: 5, rounds: 1, quietWaitMs: 0, conversations: 2, seconds: 0.5 },
   localModel: LOCAL_MODEL_TINY,
+  browser: BROWSER_TINY,
 };
 
 export interface FanoutFigure {
@@ -103,6 +108,8 @@ export interface BenchResults {
   aiStreamReadCpuPerTokenUs?: number;
   cluster?: ClusterResult;
   localModel?: LocalModelResult;
+  /** Cached conversations in Chromium: navigation → first message painted (issue 5). */
+  browser?: BrowserResult;
   errors: BenchError[];
 }
 
@@ -207,6 +214,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
   }
 
+  let browser: BrowserResult | undefined;
+  if (runs("browser")) {
+    try {
+      browser = await runBrowserBench(sizes.browser, progress);
+    } catch (err) {
+      failed("browser", "chromium", err);
+    }
+  }
+
   return {
     mode: options.mode,
     startedAt: new Date(started).toISOString(),
@@ -225,6 +241,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     ...(ai?.streamReadCpuPerTokenUs !== undefined ? { aiStreamReadCpuPerTokenUs: ai.streamReadCpuPerTokenUs } : {}),
     ...(cluster ? { cluster } : {}),
     ...(localModel ? { localModel } : {}),
+    ...(browser ? { browser } : {}),
     errors,
   };
 }
