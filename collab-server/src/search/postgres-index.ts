@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { createLogger, type Logger } from "../log";
+import { inTransaction } from "../storage";
 import { MAX_QUERY_TERMS } from "./minisearch-index";
 import { makeSnippet } from "./snippets";
 import type { ConversationText, SearchHit, SearchIndex, SearchKind } from "./types";
@@ -73,20 +74,7 @@ export async function openPostgresSearchIndex(connectionString: string, opts: Po
 function createIndex(pool: pg.Pool, trgmSchema: string | null, logger: Logger): PostgresSearchIndex {
   const trgm = trgmSchema && pg.escapeIdentifier(trgmSchema);
 
-  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  const transaction = <T>(fn: (client: pg.PoolClient) => Promise<T>) => inTransaction(pool, fn);
 
   /** Vocabulary words of the workspace within MiniSearch's typo distance of each query word. */
   async function corrections(workspaceId: string, terms: string[]): Promise<Map<string, string[]>> {

@@ -3,3 +3,4 @@
 export * from "./types";
 export { openLevelStore, type LevelStoreOptions } from "./level-store";
 export { openPostgresStore, type PostgresStoreOptions } from "./postgres-store";
+export { inTransaction } from "./postgres-transaction";

@@ -2,6 +2,7 @@ import pg from "pg";
 import * as Y from "yjs";
 import { createLogger, type Logger } from "../log";
 import { MIGRATION_LOCK, MIGRATIONS } from "./postgres-migrations";
+import { inTransaction } from "./postgres-transaction";
 import {
   ConflictError, type ConversationRecord, type MembershipRecord, type Role, type Store, type UserRecord, type WorkspaceRecord,
 } from "./types";
@@ -236,18 +237,7 @@ class PostgresStore implements Store {
     await this.pool.end();
   }
 
-  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 }
