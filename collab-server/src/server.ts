@@ -53,7 +53,7 @@ async function openSearchIndex(config: Config, logger: Logger): Promise<SearchIn
 export async function startJunoServer(config: Config, logger: Logger): Promise<JunoServer> {
   await mkdir(config.dataDir, { recursive: true });
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const cluster: ClusterLink | undefined = config.redisUrl ? await joinCluster(config.redisUrl, instanceId, logger) : undefined;
+  const cluster: ClusterLink | undefined = config.redisUrl ? await joinCluster(config.redisUrl, config.redisPrefix, instanceId, logger) : undefined;
   const store = await openStore(config, logger).catch(async (error: unknown) => {
     await cluster?.close();
     throw error;
@@ -65,7 +65,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const tokens = createTokenIssuer(await loadJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds);
   // Rate limits are per process alone, or shared by every instance through Redis.
-  const limiter = limiterFactory(cluster?.redis);
+  const limiter = limiterFactory(cluster);
   const accounts = createAccounts(store, tokens, limiter);
   // AI_BASE_URL wins; else a local model file that loads; else the notice (SPEC LLM-1, LLM-2).
   const localModel = config.ai.baseUrl ? undefined : await openConfiguredLocalModel(

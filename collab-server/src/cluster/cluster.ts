@@ -9,6 +9,8 @@ export interface ClusterLink {
   extension: Extension;
   /** The shared Redis connection, for cluster-wide limits and locks. */
   redis: Redis;
+  /** The namespace of every channel and key. */
+  prefix: string;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,7 +32,7 @@ export function redactUrl(url: string): string {
  * reached at start; afterwards ioredis reconnects by itself, and on every reconnect each
  * loaded document announces its state again, because pub/sub drops what was sent meanwhile.
  */
-export async function joinCluster(redisUrl: string, instanceId: string, logger: Logger): Promise<ClusterLink> {
+export async function joinCluster(redisUrl: string, prefix: string, instanceId: string, logger: Logger): Promise<ClusterLink> {
   const where = redactUrl(redisUrl);
   const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 3 });
   redis.on("error", (err) => logger.warn({ err: err.message, redis: where }, "Redis connection problem"));
@@ -42,7 +44,7 @@ export async function joinCluster(redisUrl: string, instanceId: string, logger: 
     throw new Error(`Redis at ${where} is unreachable (${(error as Error).message}); check REDIS_URL and that Redis is running`);
   }
 
-  const extension = new RedisExtension({ redis, identifier: instanceId, prefix: "junokit" });
+  const extension = new RedisExtension({ redis, identifier: instanceId, prefix });
   for (const connection of [extension.pub, extension.sub]) {
     connection.on("error", (err: Error) => logger.warn({ err: err.message, redis: where }, "Redis connection problem"));
   }
@@ -65,6 +67,7 @@ export async function joinCluster(redisUrl: string, instanceId: string, logger: 
   return {
     extension,
     redis,
+    prefix,
     ping: async () => {
       await redis.ping();
     },

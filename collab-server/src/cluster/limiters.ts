@@ -12,7 +12,7 @@ export interface LimiterOptions {
 /** Makes rate limiters: per process alone, shared by every instance when Redis links them. */
 export type LimiterFactory = (options: LimiterOptions) => RateLimiterAbstract;
 
-export function limiterFactory(redis?: Redis): LimiterFactory {
-  if (!redis) return (o) => new RateLimiterMemory(o);
-  return (o) => new RateLimiterRedis({ ...o, keyPrefix: `junokit:limit:${o.keyPrefix}`, storeClient: redis });
+export function limiterFactory(shared?: { redis: Redis; prefix: string }): LimiterFactory {
+  if (!shared) return (o) => new RateLimiterMemory(o);
+  return (o) => new RateLimiterRedis({ ...o, keyPrefix: `${shared.prefix}:limit:${o.keyPrefix}`, storeClient: shared.redis });
 }

@@ -22,6 +22,7 @@ const schema = z.object({
   AI_THREADS: withDefault(z.coerce.number().int().min(1).max(256), cpus().length),
   REDIS_URL: optionalString.pipe(z.url().optional()),
   DATABASE_URL: optionalString.pipe(z.url().optional()),
+  REDIS_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/, "1–64 of A-Z a-z 0-9 _ : -"), "junokit"),
   DATABASE_SCHEMA: withDefault(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase SQL identifier"), "public"),
   LOG_LEVEL: withDefault(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
   // Extensions of the contract (DESIGN.md §2 allows new variables).
@@ -59,6 +60,8 @@ export interface Config {
     limits: { perUserPerMinute: number; perWorkspacePerMinute: number };
   };
   redisUrl: string | undefined;
+  /** Namespaces JunoKit's Redis channels and keys (deployments sharing one Redis). */
+  redisPrefix: string;
   databaseUrl: string | undefined;
   /** The PostgreSQL schema JunoKit's tables live in. */
   databaseSchema: string;
@@ -118,6 +121,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       limits: { perUserPerMinute: e.AI_PROMPTS_PER_USER_PER_MINUTE, perWorkspacePerMinute: e.AI_PROMPTS_PER_WORKSPACE_PER_MINUTE },
     },
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     logLevel: e.LOG_LEVEL,

@@ -13,8 +13,8 @@ afterEach(async () => {
 
 /** `n` instances on one fresh schema; with `redis`, linked as a cluster. */
 async function instances(n: number, { redis = true } = {}): Promise<TestServer[]> {
-  const { DATABASE_URL, DATABASE_SCHEMA, REDIS_URL, JWT_SECRET } = clusterEnv();
-  const env = { DATABASE_URL, DATABASE_SCHEMA, JWT_SECRET, ...(redis ? { REDIS_URL } : {}) };
+  const { DATABASE_URL, DATABASE_SCHEMA, REDIS_URL, REDIS_PREFIX, JWT_SECRET } = clusterEnv();
+  const env = { DATABASE_URL, DATABASE_SCHEMA, JWT_SECRET, ...(redis ? { REDIS_URL, REDIS_PREFIX } : {}) };
   cleanups.push(() => dropSchema(DATABASE_SCHEMA));
   const servers: TestServer[] = [];
   for (let i = 0; i < n; i++) {
