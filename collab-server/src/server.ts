@@ -108,7 +108,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
   const importer = createImporter({ store, writer: collab.writer, logger });
   const routes = [searchRoutes(search, workspaces), transferRoutes({ store, workspaces, documents, importer, limits: { ...DEFAULT_IMPORT_LIMITS, maxBytes: config.importMaxBytes } })];
-  const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist });
+  const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist, trustProxyHops: config.trustProxyHops });
 
   const server = createServer(getRequestListener(http.fetch));
   server.on("upgrade", (req, socket, head) => collab.handleUpgrade(req, socket, head));

@@ -32,6 +32,7 @@ const schema = z.object({
   MAX_UNAUTHENTICATED_CONNECTIONS: withDefault(z.coerce.number().int().min(1), 1000),
   TOKEN_TTL_HOURS: withDefault(z.coerce.number().positive(), 24 * 30),
   APP_DIST: optionalString,
+  TRUST_PROXY_HOPS: withDefault(z.coerce.number().int().min(0).max(10), 0),
   IMPORT_MAX_BYTES: withDefault(z.coerce.number().int().min(1024), 20 * 1024 * 1024),
   // The AI peer's limits (SPEC AI-*): deadlines, retries, prompt budget, prompts per minute.
   AI_MAX_TOKENS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).optional()),
@@ -72,6 +73,12 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Largest import upload accepted. */
   importMaxBytes: number;
+  /**
+   * Reverse proxies in front of the server that append to X-Forwarded-For (nginx in the compose
+   * file: 1). The client address for sign-in limits is taken that many entries from the right;
+   * 0 trusts no header, so a client cannot pick its own address.
+   */
+  trustProxyHops: number;
   /** The built app to serve (app/dist unless APP_DIST says otherwise). */
   appDist: string;
 }
@@ -133,6 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
     importMaxBytes: e.IMPORT_MAX_BYTES,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     appDist: resolve(e.APP_DIST ?? DEFAULT_APP_DIST),
   };
 }

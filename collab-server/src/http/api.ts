@@ -18,6 +18,8 @@ export interface ApiDeps {
   workspaces: Workspaces;
   store: Store;
   logger: Logger;
+  /** Proxies in front that append to X-Forwarded-For (config TRUST_PROXY_HOPS). */
+  trustProxyHops: number;
   /** Further signed-in endpoints (search, export and import), mounted after authentication. */
   routes?: ApiRoutes[];
 }
@@ -54,7 +56,14 @@ async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.i
   return schema.parse(body);
 }
 
-function clientKey(c: Context): string {
+/**
+ * The address sign-in limits count against. Behind `hops` proxies the socket's peer is the last
+ * proxy, so the client is the entry `hops` places from the right of X-Forwarded-For (entries
+ * further left were written by the client and prove nothing).
+ */
+function clientAddress(c: Context, hops: number): string {
+  const forwarded = (c.req.header("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (hops > 0 && forwarded.length >= hops) return forwarded[forwarded.length - hops]!;
   try {
     return getConnInfo(c).remote.address ?? "unknown";
   } catch {
@@ -62,7 +71,7 @@ function clientKey(c: Context): string {
   }
 }
 
-export function createApi({ accounts, workspaces, logger, health, routes = [] }: ApiDeps): Hono<Env> {
+export function createApi({ accounts, workspaces, logger, health, trustProxyHops, routes = [] }: ApiDeps): Hono<Env> {
   const api = new Hono<Env>();
   const registrations = new RateLimiterMemory({ points: 30, duration: 10 * 60 });
 
@@ -87,7 +96,7 @@ export function createApi({ accounts, workspaces, logger, health, routes = [] }:
   api.post("/auth/register", async (c) => {
     const input = await jsonBody(c, schemas.register);
     try {
-      await registrations.consume(clientKey(c));
+      await registrations.consume(clientAddress(c, trustProxyHops));
     } catch (e) {
       if (e instanceof RateLimiterRes) throw tooMany(e.msBeforeNext, "too many registrations from this address");
       throw e;
@@ -101,7 +110,7 @@ export function createApi({ accounts, workspaces, logger, health, routes = [] }:
 
   api.post("/auth/login", async (c) => {
     const input = await jsonBody(c, schemas.login);
-    const result = await accounts.login(input, clientKey(c));
+    const result = await accounts.login(input, clientAddress(c, trustProxyHops));
     if ("token" in result) return c.json(result);
     if (result.kind === "rate-limited") throw tooMany(result.retryAfterSeconds * 1000, "too many failed sign-ins");
     throw new ApiError(401, "bad_credentials", "wrong username or password");
