@@ -6,6 +6,7 @@ import {
   type AiPresence, type MessageMap, type MessageStatus, type Persona, type QueueEntry,
 } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
+import type * as Y from "yjs";
 import { personOf, SERVER_ORIGIN } from "../collab";
 import type { Logger } from "../log";
 import type { ClaimStore } from "../storage";
@@ -16,6 +17,7 @@ import { AiFailure, type AiProvider } from "./provider";
 import { ReplyWriter } from "./reply-writer";
 
 export const INTERRUPTED_ON_RESTART = "Interrupted: the server stopped while writing this reply. Use Retry to ask again.";
+export const INTERRUPTED_BEFORE_START = "Interrupted: the server stopped before this reply began. Use Retry to ask again.";
 export const INTERRUPTED_ON_SHUTDOWN = "Interrupted: the server shut down while writing this reply. Use Retry to ask again.";
 
 /** How long a writing instance vouches for a streaming reply, and how often it renews that. */
@@ -233,6 +235,26 @@ export class ConversationPeer {
     return true;
   }
 
+  /**
+   * A spent claim with no reply means its claimer stopped between the two (SPEC AI-6). In a
+   * cluster the claimer may be alive and about to write, so its reply gets a lease's time to
+   * arrive first; a second claim keeps two instances from both marking it.
+   */
+  private async markUnstarted(promptId: string): Promise<void> {
+    const answered = () => messageList(this.doc).toArray().some((map) => readMessage(map).replyTo === promptId);
+    if (!this.deps.solo) await until(messageList(this.doc), answered, LEASE_MS);
+    if (answered() || this.detached) return;
+    if (!(await this.deps.claims.claimOnce(`unstarted:${this.name}:${promptId}`, this.deps.instanceId))) return;
+    const persona = this.persona();
+    this.transact(() =>
+      appendMessage(this.doc, {
+        id: nanoid(16), role: "assistant", authorId: AI_AUTHOR_ID, authorName: persona.name, createdAt: Date.now(),
+        text: "", status: "error", error: INTERRUPTED_BEFORE_START, replyTo: promptId, model: this.deps.provider.describe().model,
+      }),
+    );
+    this.log.warn({ messageId: promptId }, "marked a prompt whose claimer stopped before replying as interrupted");
+  }
+
   // --- the queue ---------------------------------------------------------------------------
 
   private enqueue(request: Pick<Job, "kind" | "messageId" | "previousId" | "requester">, countIt: boolean): void {
@@ -299,6 +321,7 @@ export class ConversationPeer {
       target = findMessage(this.doc, job.messageId);
       if (target) this.transact(() => setPending(target!, false));
       this.log.info({ key }, "prompt already claimed; not answering it again");
+      if (job.kind === "reply") await this.markUnstarted(job.messageId);
       return;
     }
     target = findMessage(this.doc, job.messageId);
@@ -460,4 +483,22 @@ export class ConversationPeer {
       [AWARENESS_AI]: ai,
     });
   }
+}
+
+/** Resolves once `done()` holds, checked on every change of `list`, or after `ms`. */
+function until(list: Y.Array<MessageMap>, done: () => boolean, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!done()) return;
+      finish();
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      list.unobserve(check);
+      resolve();
+    };
+    const timer = setTimeout(finish, ms);
+    list.observe(check);
+    check();
+  });
 }

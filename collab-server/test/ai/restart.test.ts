@@ -1,7 +1,10 @@
-import { findMessage, setPending } from "@junokit/doc-model";
+import { findMessage, setPending, writeMeta } from "@junokit/doc-model";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INTERRUPTED_BEFORE_START } from "../../src/ai/conversation-peer";
+import { openLevelStore } from "../../src/storage";
 import { startOpenAiSse, streamOf, type OpenAiSse } from "../support/openai-sse";
 import {
   api, register, spawnServerProcess, startTestServer, tempDataDir, until, workspaceWithConversation, type Peer,
@@ -107,6 +110,38 @@ describe("AI peer: exactly once across restarts", () => {
     } finally {
       if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill("SIGKILL");
       await restarted?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+  it("AI-6 a prompt whose claim was stored but whose reply never was is marked interrupted after restart, not left unanswered", async () => {
+    const dataDir = await tempDataDir();
+    sse.when("orphan-prompt", { steps: streamOf("Never asked.") });
+    const first = await aiServer(sse, {}, { dataDir });
+    const c = await workspaceWithConversation(first.url, { ai: "off" });
+    let a = await open(first.wsUrl, c.docName, c.owner, peers);
+    // The state a kill -9 leaves between the claim and the reply's write: a queued prompt, a spent claim.
+    const asked = say(a, c.owner, "orphan-prompt");
+    a.doc.transact(() => {
+      setPending(findMessage(a.doc, asked)!, true);
+      writeMeta(a.doc, { ai: "auto" });
+    });
+    await a.acknowledged();
+    await first.close({ keepData: true });
+    a.destroy();
+    const store = await openLevelStore(join(dataDir, "db"));
+    expect(await store.claimOnce(`reply:${c.docName}:${asked}`, "an-instance-that-died")).toBe(true);
+    await store.close();
+
+    const second = await aiServer(sse, {}, { dataDir });
+    try {
+      a = await open(second.wsUrl, c.docName, c.owner, peers);
+      await until(a.doc, () => replyTo(a, asked) !== undefined);
+      expect(replyTo(a, asked)).toMatchObject({ status: "error", error: INTERRUPTED_BEFORE_START, text: "" });
+      await until(a.doc, () => message(a, asked)?.pending !== true);
+      expect(replies(a, asked)).toHaveLength(1);
+      expect(sse.requestsFor("orphan-prompt")).toHaveLength(0);
+    } finally {
+      await second.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
