@@ -42,18 +42,32 @@ export interface Message {
   regenerate?: boolean;
   /** Where the message stood in the AI's latest prompt (SPEC AI-12). */
   context?: ContextState;
+  /** Assistant only: the message it answers was written before others its author had not seen (SPEC AI-17). */
+  movedOn?: MovedOn;
+}
+
+/**
+ * On a reply: how the conversation moved on between the answered message being written and
+ * the AI starting to answer it. Stored as one small JSON value, set once with the reply.
+ */
+export interface MovedOn {
+  /** Messages its author had not seen when writing it (people's and the AI's), SPEC AI-17. */
+  count: number;
+  /** The answered message's `createdAt` and author name, so the note reads on its own. */
+  askedAt: number;
+  askedBy: string;
 }
 
 /** In the AI's prompt verbatim, folded into the running summary, or left out. */
 export type ContextState = "in-context" | "summarized" | "dropped";
 export const CONTEXT_STATES: readonly ContextState[] = ["in-context", "summarized", "dropped"];
 
-export type NewMessage = Omit<Message, "text" | "status" | "reasoning" | "stop" | "pending" | "regenerate" | "context"> & {
+export type NewMessage = Omit<Message, "text" | "status" | "reasoning" | "stop" | "pending" | "regenerate" | "context" | "movedOn"> & {
   text?: string;
   status?: MessageStatus;
 };
 
-/** A message as stored: a Y.Map whose values are strings, numbers, booleans or Y.Text. */
+/** A message as stored: a Y.Map whose values are strings, numbers, booleans or Y.Text (and `movedOn`, a small JSON object). */
 export type MessageMap = Y.Map<unknown>;
 
 
@@ -135,6 +149,8 @@ export function readMessage(map: MessageMap): Message {
   if (map.get(KEY.regenerate) === true) message.regenerate = true;
   const context = map.get(KEY.context);
   if (CONTEXT_STATES.includes(context as ContextState)) message.context = context as ContextState;
+  const movedOn = readMovedOn(map.get(KEY.movedOn));
+  if (movedOn) message.movedOn = movedOn;
   return message;
 }
 
@@ -196,6 +212,14 @@ export function enforceAuthor(map: MessageMap, author: { id: string; name: strin
   map.set(KEY.authorName, author.name);
   map.set(KEY.role, author.role);
   return true;
+}
+
+/** A stored `movedOn` value, read defensively (any peer may have written anything there). */
+export function readMovedOn(value: unknown): MovedOn | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const { count, askedAt, askedBy } = value as Record<string, unknown>;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return undefined;
+  return { count, askedAt: num(askedAt), askedBy: str(askedBy) };
 }
 
 function ensureText(map: MessageMap, key: string): Y.Text {

@@ -13,3 +13,4 @@ export * from "./note-runs";
 export * from "./message-events";
 export * from "./mentions";
 export * from "./inbox-rules";
+export * from "./moved-on";

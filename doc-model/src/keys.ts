@@ -30,6 +30,8 @@ export const KEY = {
   context: "context",
   summary: "summary",
   leaseUntil: "leaseUntil",
+  // A reply to a message whose author had not seen what came in meanwhile (SPEC AI-17).
+  movedOn: "movedOn",
   // Notes the AI co-edits (SPEC NOTE-*): requests, and the provenance of what a run wrote.
   noteEdits: "noteEdits",
   kind: "kind",

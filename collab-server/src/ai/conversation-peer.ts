@@ -1,7 +1,7 @@
 import type { DirectConnection, Document, Hocuspocus } from "@hocuspocus/server";
 import {
   appendMessage, builtInPersona, findMessage, isStopRequested, mentionsAi, messageId, messageList, metaMap,
-  observeAiRequests, readMessage, readMeta, replyLease, setContextState, setPending, setReplyLease, setStatus, summaryText, clearStop,
+  observeAiRequests, readMessage, readMeta, replyLease, setContextState, setMovedOn, setPending, setReplyLease, setStatus, summaryText, clearStop,
   AI_AUTHOR_ID, AWARENESS_AI, AWARENESS_TYPING, AWARENESS_USER,
   type AiPresence, type MessageMap, type MessageStatus, type Persona, type QueueEntry,
 } from "@junokit/doc-model";
@@ -350,6 +350,8 @@ export class ConversationPeer {
       setPending(target!, false);
       map = reply("streaming");
       setReplyLease(map, Date.now() + LEASE_MS);
+      // Messages came in that the question's author had not seen: the reply says so (SPEC AI-17).
+      if (plan.movedOn) setMovedOn(map, plan.movedOn);
       for (const [message, state] of plan.ledger) setContextState(message, state);
       if (plan.fold.length > 0) {
         const summary = summaryText(this.doc);

@@ -1,6 +1,6 @@
 import {
-  messageList, notesJsonText, readMessage, readNotesJson, summaryText, AI_AUTHOR_ID,
-  type ContextState, type Message, type MessageMap, type Persona,
+  messageList, notesJsonText, readMessage, readNotesJson, summaryText, unseenWhenWritten, AI_AUTHOR_ID,
+  type ContextState, type Message, type MessageMap, type MovedOn, type Persona,
 } from "@junokit/doc-model";
 import type * as Y from "yjs";
 import type { ChatTurn } from "./provider";
@@ -19,6 +19,8 @@ export interface PromptPlan {
   ledger: Map<MessageMap, ContextState>;
   /** Lines to append to the running summary: turns that leave the prompt for the first time. */
   fold: string[];
+  /** Set when messages came in that the question's author had not seen (SPEC AI-17): goes on the reply. */
+  movedOn?: MovedOn;
 }
 
 // Shares of the budget: the rest goes to the latest turns, verbatim.
@@ -31,9 +33,10 @@ const SUMMARY_LINE_CHARS = 200;
 type Entry = Message & { map: MessageMap };
 
 /**
- * Builds the prompt for an answer to `target` (SPEC AI-11, AI-12): the persona's system
+ * Builds the prompt for an answer to `target` (SPEC AI-11, AI-12, AI-18): the persona's system
  * prompt, the running summary and the notes, then as many of the latest turns as fit the
- * budget, each person's words marked with their name, then the message being answered.
+ * budget, each person's words marked with their name (the turns its author had not seen
+ * last), then the message being answered, after a note when the conversation moved on.
  * Pure: the caller writes `ledger` and `fold` in the transaction that starts the reply.
  */
 export function planPrompt(doc: Y.Doc, target: MessageMap, options: PromptOptions): PromptPlan {
@@ -42,13 +45,17 @@ export function planPrompt(doc: Y.Doc, target: MessageMap, options: PromptOption
   const ledger = new Map<MessageMap, ContextState>();
   const targetEntry = entries.find((e) => e.map === target);
   if (!targetEntry) throw new Error("the message to answer is not in the conversation");
-  const history = conversationBefore(entries, targetEntry, ledger);
+  const { seen, later } = turnsAround(entries, targetEntry, new Set(unseenWhenWritten(doc, target)), ledger);
+  const history = [...seen, ...later];
+  const movedOn: MovedOn | undefined =
+    later.length > 0 ? { count: later.length, askedAt: targetEntry.createdAt, askedBy: targetEntry.authorName } : undefined;
 
   const aiName = `${persona.name} (AI)`;
   const said = (e: Entry) => (e.role === "user" ? `[${e.authorName || "someone"}] ${e.text}` : e.text);
   const system = systemPrompt(persona);
   const notes = fitTokens(notesJsonText(readNotesJson(doc)).trim(), budgetTokens * NOTES_SHARE, countTokens, "head");
-  const question = fitTokens(said(targetEntry), budgetTokens * TARGET_SHARE, countTokens, "head");
+  const note = movedOn ? `${movedOnNote(movedOn)}\n\n` : "";
+  const question = note + fitTokens(said(targetEntry), budgetTokens * TARGET_SHARE - countTokens(note), countTokens, "head");
   const summaryCap = budgetTokens * SUMMARY_SHARE;
   let remaining = budgetTokens - countTokens(system) - countTokens(notes) - countTokens(question) - summaryCap - 3 * TURN_OVERHEAD;
 
@@ -75,15 +82,17 @@ export function planPrompt(doc: Y.Doc, target: MessageMap, options: PromptOption
   const messages: ChatTurn[] = [{ role: "system", content: withSections(system, summary, notes) }];
   for (const e of history.slice(keepFrom)) push(messages, e.role, said(e));
   push(messages, "user", question);
-  return { messages, ledger, fold };
+  return { messages, ledger, fold, ...(movedOn ? { movedOn } : {}) };
 }
 
 /**
- * The turns before `target`, each person's message followed by the AI's answer to it (which
- * may sit later in the array when prompts were queued). Failed replies, earlier answers to
- * the target, cancelled prompts and messages replaced by an edit are dropped.
+ * The turns around `target`: first those its author had seen when writing it, each person's
+ * message followed by the AI's answer to it (which may sit later in the array when prompts
+ * were queued); then, the same way, those that came in unseen (SPEC AI-17, AI-18).
+ * Failed replies, earlier answers to the target, cancelled prompts and messages replaced by
+ * an edit are dropped.
  */
-function conversationBefore(entries: Entry[], target: Entry, ledger: Map<MessageMap, ContextState>): Entry[] {
+function turnsAround(entries: Entry[], target: Entry, unseen: ReadonlySet<MessageMap>, ledger: Map<MessageMap, ContextState>): { seen: Entry[]; later: Entry[] } {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const replaced = new Set(
     entries.filter((e) => e.role === "user" && e.editOf && byId.get(e.editOf)?.authorId === e.authorId).map((e) => e.editOf!),
@@ -92,36 +101,58 @@ function conversationBefore(entries: Entry[], target: Entry, ledger: Map<Message
   const answer = new Map<string, Entry>();
   for (const e of entries) if (e.role === "assistant" && e.replyTo && usable(e)) answer.set(e.replyTo, e);
 
-  const history: Entry[] = [];
+  const seen: Entry[] = [];
+  const later: Entry[] = [];
   const end = entries.indexOf(target);
   for (const [index, e] of entries.entries()) {
     if (e === target) continue;
-    const before = index < end;
+    const isLater = unseen.has(e.map);
+    const before = index < end && !isLater;
     if (e.role === "user") {
-      if (!before) continue;
+      if (!before && !isLater) continue;
       const cancelled = e.stop === true && !answer.has(e.id);
       if (replaced.has(e.id) || cancelled || !e.text.trim()) {
         ledger.set(e.map, "dropped");
         continue;
       }
-      history.push(e);
+      const turns = isLater ? later : seen;
+      turns.push(e);
+      // Its answer follows it when both were seen, or both came in later.
       const reply = answer.get(e.id);
-      if (reply) history.push(reply);
+      if (reply && unseen.has(reply.map) === isLater) turns.push(reply);
     } else {
       const answers = e.replyTo ? byId.get(e.replyTo) : undefined;
       if (answers?.role === "user") {
-        // Kept with its question above, unless it is not the answer chosen for it.
+        // Kept with its question, unless it is not the answer chosen for it; an answer that
+        // came in later to a question the author had seen takes its own place among the later ones.
         if (answers === target || answer.get(answers.id) !== e || replaced.has(answers.id)) {
-          if (before || answers === target) ledger.set(e.map, "dropped");
+          if (before || isLater || answers === target) ledger.set(e.map, "dropped");
+        } else if (isLater && !unseen.has(answers.map)) {
+          later.push(e);
         }
         continue;
       }
-      if (!before) continue;
-      if (usable(e) && e.authorId === AI_AUTHOR_ID) history.push(e);
+      if (!before && !isLater) continue;
+      if (usable(e) && e.authorId === AI_AUTHOR_ID) (isLater ? later : seen).push(e);
       else ledger.set(e.map, "dropped");
     }
   }
-  return history;
+  return { seen, later };
+}
+
+/**
+ * Said just before a question its author wrote without the later messages (SPEC AI-18): when,
+ * by whom, and that the model answers it in their light rather than answering them.
+ */
+export function movedOnNote(movedOn: MovedOn): string {
+  const at = new Date(movedOn.askedAt).toISOString().slice(11, 16);
+  const who = movedOn.askedBy || "its author";
+  const n = movedOn.count === 1 ? "the message just above it" : `the ${movedOn.count} messages just above it`;
+  return (
+    `(Note from JunoKit: the next message was written by ${who} at ${at} UTC, before ${n}, which ${who} had not seen; ` +
+    `it waited to be answered while the conversation moved on. Answer it, taking those later messages into account ` +
+    `where they change the answer, and say so; do not answer them here.)`
+  );
 }
 
 function systemPrompt(persona: Persona): string {
