@@ -19,6 +19,7 @@ import { joinCluster, limiterFactory, redactUrl, type ClusterLink } from "./clus
 import { openConfiguredLocalModel } from "./local-model";
 import { createNotesAi } from "./notes-ai";
 import { createDocumentSource, createMiniSearchIndex, createSearchService, openPostgresSearchIndex, searchRoutes, type SearchIndex, type SearchService } from "./search";
+import { createPersonas, personaRoutes } from "./personas";
 import { openLevelStore, openPostgresStore, type Store } from "./storage";
 import { createImporter, DEFAULT_IMPORT_LIMITS, transferRoutes } from "./transfer";
 import { createWorkspaces } from "./workspaces";
@@ -84,6 +85,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     contextTokens: config.ai.contextTokens,
     instanceId,
     clustered: Boolean(cluster),
+    findPersona: (workspaceId, id) => personas.find(workspaceId, id),
     onReply: (reply) => {
       metrics.aiRequests.inc({ outcome: reply.status });
       metrics.aiTokens.inc(reply.deltas);
@@ -92,7 +94,7 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   });
   const notesAi = createNotesAi({
     provider: aiProvider, claims: store, limits: promptLimits, logger, deadlines: config.ai.deadlines,
-    contextTokens: config.ai.contextTokens, instanceId, clustered: Boolean(cluster),
+    contextTokens: config.ai.contextTokens, instanceId, clustered: Boolean(cluster), findPersona: (workspaceId, id) => personas.find(workspaceId, id),
   });
   // Search reads documents this process has open straight from the collab layer (made below).
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
@@ -105,9 +107,10 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
     extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension, notesAi.extension, search.extension, notifier.extension, createInboxGuard(logger)],
   });
   const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
+  const personas = createPersonas({ store, workspaces, writer: collab.writer, logger, onChange: (workspaceId) => aiPeer.personasChanged(workspaceId) });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
   const importer = createImporter({ store, writer: collab.writer, logger });
-  const routes = [searchRoutes(search, workspaces), transferRoutes({ store, workspaces, documents, importer, limits: { ...DEFAULT_IMPORT_LIMITS, maxBytes: config.importMaxBytes } })];
+  const routes = [searchRoutes(search, workspaces), personaRoutes(personas), transferRoutes({ store, workspaces, documents, importer, limits: { ...DEFAULT_IMPORT_LIMITS, maxBytes: config.importMaxBytes } })];
   const http = createHttp({ accounts, workspaces, store, logger, health, metrics, routes, appDist: config.appDist, trustProxyHops: config.trustProxyHops });
 
   const server = createServer(getRequestListener(http.fetch));

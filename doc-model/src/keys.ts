@@ -20,6 +20,8 @@ export const KEY = {
   error: "error",
   stop: "stop",
   conversations: "conversations",
+  // The workspace index's mirror of the workspace's custom personas (SPEC AI-19).
+  personas: "personas",
   items: "items",
   read: "read",
   // The AI peer (SPEC AI-*): queue, regenerate, edit-and-resend and the context ledger.

@@ -1,5 +1,6 @@
-// Built-in personas (DESIGN.md §5). The AI peer uses the prompt; the app uses the label,
-// colour and starters. Custom personas of a workspace extend this list.
+// Personas (DESIGN.md §5): the five built-ins, and the rules for the custom ones a workspace
+// defines (SPEC AI-19). The AI peer uses the prompt, model and temperature; the app uses the
+// label, colour and starters.
 
 export interface Persona {
   id: string;
@@ -7,7 +8,14 @@ export interface Persona {
   color: string;
   systemPrompt: string;
   starters: string[];
+  /** Custom personas: the model to ask instead of the server's AI_MODEL. */
+  model?: string;
+  /** Custom personas: the sampling temperature sent upstream (0–2). */
+  temperature?: number;
 }
+
+/** What a conversation with an unknown persona (deleted, or another workspace's) is answered as. */
+export const DEFAULT_PERSONA_ID = "dev";
 
 export const BUILT_IN_PERSONAS: readonly Persona[] = [
   {
@@ -56,4 +64,69 @@ export const PERSONA_IDS = BUILT_IN_PERSONAS.map((p) => p.id);
 
 export function builtInPersona(id: string): Persona | undefined {
   return BUILT_IN_PERSONAS.find((p) => p.id === id);
+}
+
+export function isBuiltInPersonaId(id: string): boolean {
+  return PERSONA_IDS.includes(id);
+}
+
+/**
+ * The persona a conversation's `meta.persona` names, among the built-ins and its workspace's
+ * own; anything else (a deleted persona, another workspace's) is the default (SPEC AI-19).
+ */
+export function resolvePersona(id: string, custom: readonly Persona[] = []): Persona {
+  return builtInPersona(id) ?? custom.find((p) => p.id === id) ?? builtInPersona(DEFAULT_PERSONA_ID)!;
+}
+
+/** Bounds of a custom persona's fields (SPEC AI-19), checked by the server and the app alike. */
+export const PERSONA_LIMITS = {
+  name: 40,
+  systemPrompt: 8000,
+  model: 200,
+  starters: 5,
+  starter: 200,
+  temperature: 2,
+  perWorkspace: 50,
+} as const;
+
+/** A custom persona as a person writes it; `model` and `temperature` may be left out. */
+export interface PersonaDraft {
+  name: string;
+  color: string;
+  systemPrompt: string;
+  starters?: string[] | undefined;
+  model?: string | undefined;
+  temperature?: number | undefined;
+}
+
+export type PersonaProblems = Partial<Record<keyof PersonaDraft, string>>;
+
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const MODEL = /^[^\s]+$/;
+
+/** What is wrong with a draft, field by field, in words; {} when it is fine. */
+export function personaProblems(draft: PersonaDraft): PersonaProblems {
+  const L = PERSONA_LIMITS;
+  const problems: PersonaProblems = {};
+  const name = draft.name.trim();
+  if (!name) problems.name = "give the persona a name";
+  else if (name.length > L.name) problems.name = `at most ${L.name} characters`;
+  else if (isBuiltInPersonaId(name.toLowerCase()) || BUILT_IN_PERSONAS.some((p) => p.name.toLowerCase() === name.toLowerCase())) {
+    problems.name = `${name} is a built-in persona; pick another name`;
+  }
+  if (!COLOR.test(draft.color)) problems.color = "a colour like #2563eb";
+  const prompt = draft.systemPrompt.trim();
+  if (!prompt) problems.systemPrompt = "say who the AI should be (the system prompt)";
+  else if (prompt.length > L.systemPrompt) problems.systemPrompt = `at most ${L.systemPrompt} characters`;
+  if (draft.model !== undefined) {
+    const model = draft.model.trim();
+    if (!model || model.length > L.model || !MODEL.test(model)) problems.model = `a model name without spaces, at most ${L.model} characters (or leave it empty for the server's AI_MODEL)`;
+  }
+  if (draft.temperature !== undefined && !(Number.isFinite(draft.temperature) && draft.temperature >= 0 && draft.temperature <= L.temperature)) {
+    problems.temperature = `a number from 0 to ${L.temperature}`;
+  }
+  const starters = draft.starters ?? [];
+  if (starters.length > L.starters) problems.starters = `at most ${L.starters} starters`;
+  else if (starters.some((s) => !s.trim() || s.trim().length > L.starter)) problems.starters = `each starter is 1–${L.starter} characters`;
+  return problems;
 }

@@ -2,6 +2,7 @@
 // shows. Only the server writes it; clients read it through these functions.
 import * as Y from "yjs";
 import { KEY } from "./keys";
+import type { Persona } from "./personas";
 
 export interface IndexEntry {
   id: string;
@@ -49,4 +50,32 @@ export function observeIndex(doc: Y.Doc, onChange: () => void): () => void {
 
 function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
   return (Object.keys(b) as (keyof IndexEntry)[]).every((k) => a[k] === b[k]);
+}
+
+// The workspace's custom personas, mirrored here by the server from its store (SPEC AI-19), so
+// every open app sees them change live and keeps them offline.
+function personas(doc: Y.Doc): Y.Map<Persona> {
+  return doc.getMap<Persona>(KEY.personas);
+}
+
+/** Makes the mirror equal `list`, touching only the personas that differ. */
+export function syncIndexPersonas(doc: Y.Doc, list: readonly Persona[]): void {
+  const map = personas(doc);
+  const wanted = new Map(list.map((p) => [p.id, p]));
+  for (const id of [...map.keys()]) if (!wanted.has(id)) map.delete(id);
+  for (const [id, persona] of wanted) {
+    const current = map.get(id);
+    if (!current || JSON.stringify(current) !== JSON.stringify(persona)) map.set(id, persona);
+  }
+}
+
+/** The workspace's custom personas by name. */
+export function readIndexPersonas(doc: Y.Doc): Persona[] {
+  return [...personas(doc).values()].sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
+}
+
+export function observeIndexPersonas(doc: Y.Doc, onChange: () => void): () => void {
+  const map = personas(doc);
+  map.observe(onChange);
+  return () => map.unobserve(onChange);
 }

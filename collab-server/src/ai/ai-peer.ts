@@ -6,6 +6,7 @@ import type { ClaimStore } from "../storage";
 import { ConversationPeer, type PeerDeps, type ReplyReport } from "./conversation-peer";
 import type { Deadlines } from "./deadlines";
 import type { PromptLimits } from "./limits";
+import { builtInPersonasOnly, type PersonaFinder } from "./personas";
 import type { AiProvider } from "./provider";
 
 export interface AiPeerOptions {
@@ -17,6 +18,8 @@ export interface AiPeerOptions {
   deadlines: Deadlines;
   /** Input tokens a prompt may use (SPEC AI-12). */
   contextTokens: number;
+  /** Looks up a workspace's custom personas (SPEC AI-19); default: built-ins only. */
+  findPersona?: PersonaFinder;
   /** At most one document update per this many ms while a reply streams (default 35: ≤ 30 updates/s with the first and last). */
   writeIntervalMs?: number;
   /** Names this process as the owner of its claims (default: random per start). */
@@ -44,6 +47,7 @@ export function createAiPeer(options: AiPeerOptions) {
     instanceId: options.instanceId ?? nanoid(12),
     // cl100k is a close enough count for today's models; the budget keeps a margin anyway.
     countTokens: (text) => countTokens(text),
+    findPersona: options.findPersona ?? builtInPersonasOnly,
     isClosing: () => closing,
     solo: !options.clustered,
     activeReplies: new Set(),
@@ -56,6 +60,10 @@ export function createAiPeer(options: AiPeerOptions) {
   return {
     extension,
     describe: () => options.provider.describe(),
+    /** A workspace's personas changed: its loaded conversations look theirs up again. */
+    personasChanged(workspaceId: string): void {
+      for (const peer of conversations.values()) if (peer.workspaceId === workspaceId) void peer.refreshPersona();
+    },
     /** Ends replies in flight (marked interrupted), keeps queued prompts for the next start. */
     async close(): Promise<void> {
       closing = true;

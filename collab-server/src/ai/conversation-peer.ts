@@ -1,6 +1,6 @@
 import type { DirectConnection, Document, Hocuspocus } from "@hocuspocus/server";
 import {
-  appendMessage, builtInPersona, findMessage, isStopRequested, mentionsAi, messageId, messageList, metaMap,
+  appendMessage, resolvePersona, findMessage, isStopRequested, mentionsAi, messageId, messageList, metaMap,
   observeAiRequests, readMessage, readMeta, replyLease, setContextState, setMovedOn, setPending, setReplyLease, setStatus, summaryText, clearStop,
   AI_AUTHOR_ID, AWARENESS_AI, AWARENESS_TYPING, AWARENESS_USER,
   type AiPresence, type MessageMap, type MessageStatus, type Persona, type QueueEntry,
@@ -12,6 +12,7 @@ import type { Logger } from "../log";
 import type { ClaimStore } from "../storage";
 import { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "./deadlines";
 import type { PromptLimits } from "./limits";
+import { askingAs, type PersonaFinder } from "./personas";
 import { planPrompt, type PromptPlan } from "./prompt";
 import { AiFailure, type AiProvider } from "./provider";
 import { ReplyWriter } from "./reply-writer";
@@ -36,6 +37,8 @@ export interface PeerDeps {
   writeIntervalMs: number;
   instanceId: string;
   countTokens: (text: string) => number;
+  /** Custom personas of the conversation's workspace (SPEC AI-19). */
+  findPersona: PersonaFinder;
   isClosing(): boolean;
   /**
    * True when no other instance can be writing into these documents (no cluster): a reply
@@ -94,13 +97,16 @@ export class ConversationPeer {
   private detached = false;
   private leaseCheck: NodeJS.Timeout | undefined;
   private publishing = false;
+  /** The persona of `meta.persona` as last looked up; the id it was looked up for. */
+  private persona: Persona;
+  private personaId: string;
   private readonly unobserve: () => void;
   private readonly log: Logger;
 
   constructor(
     readonly doc: Document,
     readonly name: string,
-    private readonly workspaceId: string,
+    readonly workspaceId: string,
     private readonly deps: PeerDeps,
   ) {
     this.log = deps.logger.child({ doc: name });
@@ -109,14 +115,37 @@ export class ConversationPeer {
       onStop: (map, origin) => this.onStop(map, origin),
       onRegenerate: (map, origin) => this.onRegenerate(map, origin),
     });
-    const onMeta = () => this.publish();
+    this.personaId = readMeta(doc).persona;
+    this.persona = resolvePersona(this.personaId);
+    const onMeta = () => {
+      if (readMeta(doc).persona !== this.personaId) void this.refreshPersona();
+    };
     metaMap(doc).observe(onMeta);
     this.unobserve = () => {
       stopRequests();
       metaMap(doc).unobserve(onMeta);
     };
     this.recover();
-    this.publishNow();
+    // A custom persona shows up once looked up, not as the default first.
+    if (this.persona.id === this.personaId) this.publishNow();
+    else void this.refreshPersona();
+  }
+
+  /**
+   * Looks `meta.persona` up again (it changed, or the workspace's personas did): a built-in,
+   * the workspace's own, else the default (SPEC AI-19). Keeps the last one if the store fails.
+   */
+  async refreshPersona(): Promise<Persona> {
+    const id = readMeta(this.doc).persona;
+    this.personaId = id;
+    try {
+      const found = await this.deps.findPersona(this.workspaceId, id);
+      if (this.personaId === id) this.persona = found ?? resolvePersona(id);
+    } catch (err) {
+      this.log.error({ err, persona: id }, "could not look the persona up; keeping the last one");
+    }
+    this.publish();
+    return this.persona;
   }
 
   /** The document was unloaded: forget it (nothing is running, it was held while busy). */
@@ -245,11 +274,11 @@ export class ConversationPeer {
     if (!this.deps.solo) await until(messageList(this.doc), answered, LEASE_MS);
     if (answered() || this.detached) return;
     if (!(await this.deps.claims.claimOnce(`unstarted:${this.name}:${promptId}`, this.deps.instanceId))) return;
-    const persona = this.persona();
+    const persona = await this.refreshPersona();
     this.transact(() =>
       appendMessage(this.doc, {
         id: nanoid(16), role: "assistant", authorId: AI_AUTHOR_ID, authorName: persona.name, createdAt: Date.now(),
-        text: "", status: "error", error: INTERRUPTED_BEFORE_START, replyTo: promptId, model: this.deps.provider.describe().model,
+        text: "", status: "error", error: INTERRUPTED_BEFORE_START, replyTo: promptId, model: askingAs(this.deps.provider, persona).model,
       }),
     );
     this.log.warn({ messageId: promptId }, "marked a prompt whose claimer stopped before replying as interrupted");
@@ -327,8 +356,9 @@ export class ConversationPeer {
     target = findMessage(this.doc, job.messageId);
     if (!target || this.detached) return;
 
-    const persona = this.persona();
-    const model = this.deps.provider.describe().model;
+    const persona = await this.refreshPersona();
+    const asking = askingAs(this.deps.provider, persona);
+    const model = asking.model;
     const reply = (status: MessageStatus, error?: string) =>
       appendMessage(this.doc, {
         id: nanoid(16), role: "assistant", authorId: AI_AUTHOR_ID, authorName: persona.name, createdAt: Date.now(),
@@ -359,11 +389,11 @@ export class ConversationPeer {
         summary.insert(summary.length, separator + plan.fold.join("\n"));
       }
     });
-    await this.stream(map, plan, job);
+    await this.stream(map, plan, job, asking.request);
   }
 
   /** Streams one reply to its end: done, stopped, or an error in words (SPEC AI-4, AI-5). */
-  private async stream(reply: MessageMap, plan: PromptPlan, job: Job): Promise<void> {
+  private async stream(reply: MessageMap, plan: PromptPlan, job: Job, asking: ReturnType<typeof askingAs>["request"]): Promise<void> {
     const replyId = messageId(reply);
     const controller = new AbortController();
     this.current = { replyId, controller };
@@ -378,7 +408,7 @@ export class ConversationPeer {
     const startMs = performance.now() - job.acceptedAt;
     try {
       if (isStopRequested(reply)) controller.abort(new ReplyEnd("stop", "stopped"));
-      const source = this.deps.provider.stream({ messages: plan.messages, signal: controller.signal });
+      const source = this.deps.provider.stream({ ...asking, messages: plan.messages, signal: controller.signal });
       for await (const delta of withDeadlines(source, controller, this.deps.deadlines)) writer.push(delta);
     } catch (err) {
       if (!endReasonOf(controller.signal)) {
@@ -441,10 +471,6 @@ export class ConversationPeer {
     if (!this.detached) this.doc.transact(fn, SERVER_ORIGIN);
   }
 
-  private persona(): Persona {
-    return builtInPersona(readMeta(this.doc).persona) ?? builtInPersona("dev")!;
-  }
-
   private setTyping(typing: boolean): void {
     this.typing = typing;
     this.publish();
@@ -463,7 +489,7 @@ export class ConversationPeer {
   /** The AI's awareness (SPEC AI-2): who it is, whether it is typing, its model and its queue. */
   private publishNow(): void {
     if (this.detached) return;
-    const persona = this.persona();
+    const persona = this.persona;
     const description = this.deps.provider.describe();
     const queue: QueueEntry[] = this.queue
       .filter((job) => !job.refused)
@@ -474,7 +500,7 @@ export class ConversationPeer {
         state: job.started ? "answering" : "queued",
       }));
     const ai: AiPresence = {
-      model: description.model,
+      model: askingAs(this.deps.provider, persona).model,
       available: description.available,
       ...(description.notice ? { notice: description.notice } : {}),
       queue,

@@ -11,6 +11,7 @@ export { INTERRUPTED_ON_RESTART, INTERRUPTED_ON_SHUTDOWN, LEASE_MS, type ReplyRe
 export { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "./deadlines";
 export { createPromptLimits, type MakeLimiter, type PromptLimits, type PromptLimitSettings } from "./limits";
 export { createOpenAiProvider, type OpenAiProviderOptions } from "./openai-provider";
+export { askingAs, builtInPersonasOnly, type PersonaFinder } from "./personas";
 export { AiFailure, type AiDelta, type AiProvider, type ChatTurn, type CompletionRequest, type ProviderDescription } from "./provider";
 export { createUnconfiguredProvider, NOT_CONFIGURED_NOTICE } from "./unconfigured-provider";
 

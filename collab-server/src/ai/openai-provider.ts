@@ -46,7 +46,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
 
   async function connect(request: CompletionRequest): Promise<Response> {
     const body = {
-      model,
+      model: request.model ?? model,
       messages: request.messages,
       stream: true as const,
       ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
@@ -67,7 +67,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
   }
 
   return {
-    describe: () => ({ model, available: true }),
+    describe: () => ({ model, available: true, modelPerRequest: true }),
 
     async *stream(request: CompletionRequest): AsyncGenerator<AiDelta> {
       const response = await connect(request);

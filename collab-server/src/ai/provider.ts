@@ -18,6 +18,8 @@ export interface CompletionRequest {
   /** Aborting ends the stream (quietly or with an error) and cancels the upstream request. */
   signal: AbortSignal;
   temperature?: number;
+  /** Asked instead of the configured model, by providers whose description says `modelPerRequest`. */
+  model?: string;
 }
 
 export interface ProviderDescription {
@@ -26,6 +28,8 @@ export interface ProviderDescription {
   /** False when nothing is configured; `notice` then says how to configure it. */
   available: boolean;
   notice?: string;
+  /** True when a request may name its own model (an endpoint); a local model runs its one file. */
+  modelPerRequest?: boolean;
 }
 
 export interface AiProvider {

@@ -46,7 +46,7 @@ const schemas = {
   }),
 };
 
-async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   let body: unknown;
   try {
     body = await c.req.json();

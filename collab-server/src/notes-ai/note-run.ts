@@ -6,7 +6,7 @@ import {
 } from "@junokit/doc-model";
 import * as Y from "yjs";
 // The chat AI peer's deadline rules, shared so both kinds of AI writing end the same way.
-import { AiFailure, endReasonOf, ReplyEnd, withDeadlines, type AiProvider, type Deadlines } from "../ai";
+import { AiFailure, askingAs, endReasonOf, ReplyEnd, withDeadlines, type AiProvider, type Deadlines } from "../ai";
 import { SERVER_ORIGIN } from "../collab";
 import type { Logger } from "../log";
 import { showAiCaret } from "./ai-caret";
@@ -69,8 +69,9 @@ export class NoteRun {
     }
     const messages = planNotePrompt(this.doc, { kind: edit.kind, instruction: edit.instruction, persona: this.persona, selected, budgetChars: this.deps.contextChars });
     const runInfo = { runId: edit.id, persona: this.persona.id, requestedBy: edit.requestedBy };
+    const asking = askingAs(this.deps.provider, this.persona);
     this.transact(() => {
-      startNoteEdit(this.map, { persona: this.persona.id, model: this.deps.provider.describe().model });
+      startNoteEdit(this.map, { persona: this.persona.id, model: asking.model });
       writer = new NoteRunWriter(this.doc, runInfo, anchor, { inline: replaces || edit.kind === "continue" });
     });
     const caret = showAiCaret(this.doc, { id: AI_AUTHOR_ID, name: this.persona.name, color: this.persona.color, kind: "ai" }, { id: edit.id, requestedByName: edit.requestedByName });
@@ -94,7 +95,7 @@ export class NoteRun {
     let failure: { message: string; kind: string } | undefined;
     try {
       if (isNoteEditStopRequested(this.map)) this.controller.abort(new ReplyEnd("stop", "stopped"));
-      const source = this.deps.provider.stream({ messages, signal: this.controller.signal });
+      const source = this.deps.provider.stream({ ...asking.request, messages, signal: this.controller.signal });
       for await (const delta of withDeadlines(source, this.controller, this.deps.deadlines)) {
         // Line ends are "\n" in the notes; some endpoints send "\r\n".
         buffered += (delta.content ?? "").replace(/\r/g, "");

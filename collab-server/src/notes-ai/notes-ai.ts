@@ -1,9 +1,9 @@
 import type { Document, Hocuspocus } from "@hocuspocus/server";
 import {
-  builtInPersona, enforceNoteEditRequester, noteEditList, observeNoteEdits, readMeta, readNoteEdit,
+  resolvePersona, enforceNoteEditRequester, noteEditList, observeNoteEdits, readMeta, readNoteEdit,
   removeRunText, setNoteEditStatus, type NoteEditMap, type Persona,
 } from "@junokit/doc-model";
-import { ReplyEnd, type AiProvider, type Deadlines, type PromptLimits } from "../ai";
+import { builtInPersonasOnly, ReplyEnd, type AiProvider, type Deadlines, type PersonaFinder, type PromptLimits } from "../ai";
 import { attachToConversations, personOf, SERVER_ORIGIN } from "../collab";
 import type { Logger } from "../log";
 import type { ClaimStore } from "../storage";
@@ -25,6 +25,8 @@ export interface NotesAiOptions {
   /** Other instances share the documents: runs left streaming are theirs to end, not ours. */
   clustered?: boolean;
   onRun?: (report: NoteRunReport) => void;
+  /** Looks up a workspace's custom personas (SPEC AI-19); default: built-ins only. */
+  findPersona?: PersonaFinder;
 }
 
 /**
@@ -134,10 +136,13 @@ class NotesOfConversation {
   private async start(map: NoteEditMap): Promise<void> {
     const edit = readNoteEdit(map);
     if (this.running.has(edit.id)) return;
+    const persona = await this.persona();
+    // Looking the persona up took a moment: someone else may have started it meanwhile.
+    if (this.running.has(edit.id) || this.detached) return;
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     const { options, deps, logger } = this.shared;
-    const run = new NoteRun(this.doc, this.name, map, this.persona(), deps);
+    const run = new NoteRun(this.doc, this.name, map, persona, deps);
     this.running.set(edit.id, { run, done });
     let connection: Awaited<ReturnType<Hocuspocus["openDirectConnection"]>> | null = null;
     try {
@@ -167,8 +172,15 @@ class NotesOfConversation {
     }
   }
 
-  private persona(): Persona {
-    return builtInPersona(readMeta(this.doc).persona) ?? builtInPersona("dev")!;
+  /** The conversation's persona: a built-in or its workspace's own, else the default (SPEC AI-19). */
+  private async persona(): Promise<Persona> {
+    const id = readMeta(this.doc).persona;
+    const find = this.shared.options.findPersona ?? builtInPersonasOnly;
+    const found = await find(this.workspaceId, id).catch((err: unknown) => {
+      this.shared.logger.error({ err, doc: this.name, persona: id }, "could not look the persona up; using the default");
+      return undefined;
+    });
+    return found ?? resolvePersona(id);
   }
 
   private transact(fn: () => void): void {

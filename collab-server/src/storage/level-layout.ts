@@ -1,7 +1,7 @@
 // Where each kind of record lives in the LevelDB directory: one sublevel per kind, keys made of
 // parts joined by NUL so that a prefix range selects exactly one owner's rows.
 import type { ClassicLevel } from "classic-level";
-import type { ConversationRecord, Role, UserRecord, WorkspaceRecord } from "./types";
+import type { ConversationRecord, PersonaRecord, Role, UserRecord, WorkspaceRecord } from "./types";
 
 export type Db = ClassicLevel<string, Uint8Array>;
 
@@ -21,6 +21,8 @@ export function sublevelsOf(db: Db) {
     workspacesOfUser: db.sublevel<string, Role>("workspaces-of-user", utf8),
     /** `<workspace id>\0<conversation id>` → record. */
     conversations: db.sublevel<string, ConversationRecord>("conversations", json),
+    /** `<workspace id>\0<persona id>` → record. */
+    personas: db.sublevel<string, PersonaRecord>("personas", json),
     /** claim key → owner. */
     claims: db.sublevel<string, string>("claims", utf8),
   };

@@ -9,6 +9,7 @@ import { SerialByKey } from "./serial-by-key";
 import {
   ConflictError,
   type ConversationRecord,
+  type PersonaRecord,
   type MembershipRecord,
   type Role,
   type Store,
@@ -137,6 +138,25 @@ class LevelStore implements Store {
   async deleteConversation(workspaceId: string, id: string): Promise<void> {
     const lock = compositeKey("conversation", workspaceId, id);
     return this.queue.run(lock, () => this.at.conversations.del(compositeKey(workspaceId, id)));
+  }
+
+  async putPersona(persona: PersonaRecord): Promise<void> {
+    const key = compositeKey(persona.workspaceId, persona.id);
+    return this.queue.run(compositeKey("persona", persona.workspaceId, persona.id), () => this.at.personas.put(key, persona));
+  }
+
+  async getPersona(workspaceId: string, id: string): Promise<PersonaRecord | null> {
+    return (await this.at.personas.get(compositeKey(workspaceId, id))) ?? null;
+  }
+
+  async listPersonas(workspaceId: string): Promise<PersonaRecord[]> {
+    const records = await this.at.personas.values(prefixRange(workspaceId)).all();
+    return records.sort((a, b) => a.createdAt - b.createdAt || compareIds(a.id, b.id));
+  }
+
+  async deletePersona(workspaceId: string, id: string): Promise<void> {
+    const lock = compositeKey("persona", workspaceId, id);
+    return this.queue.run(lock, () => this.at.personas.del(compositeKey(workspaceId, id)));
   }
 
   async claimOnce(key: string, owner: string): Promise<boolean> {

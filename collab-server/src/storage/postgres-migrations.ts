@@ -105,6 +105,21 @@ export const MIGRATIONS: readonly string[] = [
        EXECUTE format('CREATE INDEX search_vocabulary_trigrams ON search_vocabulary USING gin (word %I.gin_trgm_ops)', trgm_schema);
      END IF;
    END $$;`,
+  // 3: a workspace's custom personas (SPEC AI-19, STO-12).
+  `CREATE TABLE personas (
+     workspace_id text NOT NULL,
+     id text NOT NULL,
+     name text NOT NULL,
+     color text NOT NULL,
+     system_prompt text NOT NULL,
+     starters jsonb NOT NULL,
+     model text,
+     temperature double precision,
+     created_by text NOT NULL,
+     created_at bigint NOT NULL,
+     updated_at bigint NOT NULL,
+     PRIMARY KEY (workspace_id, id)
+   );`,
 ];
 
 // An arbitrary constant shared by every JunoKit instance: the key of the migration lock.

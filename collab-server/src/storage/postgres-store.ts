@@ -4,7 +4,7 @@ import { createLogger, type Logger } from "../log";
 import { MIGRATION_LOCK, MIGRATIONS } from "./postgres-migrations";
 import { inTransaction } from "./postgres-transaction";
 import {
-  ConflictError, type ConversationRecord, type MembershipRecord, type Role, type Store, type UserRecord, type WorkspaceRecord,
+  ConflictError, type ConversationRecord, type MembershipRecord, type PersonaRecord, type Role, type Store, type UserRecord, type WorkspaceRecord,
 } from "./types";
 
 export interface PostgresStoreOptions {
@@ -67,6 +67,19 @@ type ConversationRow = { workspace_id: string; id: string; title: string; person
 
 function conversationOf(r: ConversationRow): ConversationRecord {
   return { workspaceId: r.workspace_id, id: r.id, title: r.title, persona: r.persona, createdBy: r.created_by, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) };
+}
+
+type PersonaRow = {
+  workspace_id: string; id: string; name: string; color: string; system_prompt: string; starters: string[];
+  model: string | null; temperature: number | null; created_by: string; created_at: string; updated_at: string;
+};
+
+function personaOf(r: PersonaRow): PersonaRecord {
+  return {
+    workspaceId: r.workspace_id, id: r.id, name: r.name, color: r.color, systemPrompt: r.system_prompt, starters: r.starters,
+    ...(r.model !== null ? { model: r.model } : {}), ...(r.temperature !== null ? { temperature: r.temperature } : {}),
+    createdBy: r.created_by, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+  };
 }
 
 function userOf(r: { id: string; username: string; display_name: string; password_hash: string; created_at: string }): UserRecord {
@@ -221,6 +234,30 @@ class PostgresStore implements Store {
 
   async deleteConversation(workspaceId: string, id: string): Promise<void> {
     await this.pool.query("DELETE FROM conversations WHERE workspace_id = $1 AND id = $2", [workspaceId, id]);
+  }
+
+  async putPersona(p: PersonaRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO personas (workspace_id, id, name, color, system_prompt, starters, model, temperature, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name, color = EXCLUDED.color, system_prompt = EXCLUDED.system_prompt,
+         starters = EXCLUDED.starters, model = EXCLUDED.model, temperature = EXCLUDED.temperature,
+         created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+      [p.workspaceId, p.id, p.name, p.color, p.systemPrompt, JSON.stringify(p.starters), p.model ?? null, p.temperature ?? null, p.createdBy, p.createdAt, p.updatedAt]);
+  }
+
+  async getPersona(workspaceId: string, id: string): Promise<PersonaRecord | null> {
+    const { rows } = await this.pool.query<PersonaRow>("SELECT * FROM personas WHERE workspace_id = $1 AND id = $2", [workspaceId, id]);
+    return rows[0] ? personaOf(rows[0]) : null;
+  }
+
+  async listPersonas(workspaceId: string): Promise<PersonaRecord[]> {
+    const { rows } = await this.pool.query<PersonaRow>(`SELECT * FROM personas WHERE workspace_id = $1 ORDER BY created_at, id COLLATE "C"`, [workspaceId]);
+    return rows.map(personaOf);
+  }
+
+  async deletePersona(workspaceId: string, id: string): Promise<void> {
+    await this.pool.query("DELETE FROM personas WHERE workspace_id = $1 AND id = $2", [workspaceId, id]);
   }
 
   async claimOnce(key: string, owner: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 import { appendMessage, findMessage, messageText, readMessages } from "@junokit/doc-model";
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from "vitest";
 import * as Y from "yjs";
-import { ConflictError, type ConversationRecord, type Store, type UserRecord } from "./types";
+import { ConflictError, type ConversationRecord, type PersonaRecord, type Store, type UserRecord } from "./types";
 
 export interface StoreUnderTest {
   store: Store;
@@ -125,6 +125,40 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         await store.updateConversation("w1", "c-none", { title: "x" });
         expect(await store.getConversation("w1", "c-none")).toBeNull();
         expect(await store.getConversation("w2", "c1")).toBeNull();
+      });
+    });
+
+    describe("personas", () => {
+      it("STO-12 putPersona creates and replaces whole; listPersonas is oldest first, per workspace", async () => {
+        const tuned = persona("w1", "p1", 20, { model: "vendor/model-x", temperature: 0.3 });
+        await store.putPersona(tuned);
+        await store.putPersona(persona("w1", "p2", 10));
+        await store.putPersona(persona("w2", "p3", 5));
+        expect(await store.getPersona("w1", "p1")).toEqual(tuned);
+        expect((await store.listPersonas("w1")).map((p) => p.id)).toEqual(["p2", "p1"]);
+        const replaced = { ...persona("w1", "p1", 20), name: "Renamed", starters: [], updatedAt: 99 };
+        await store.putPersona(replaced);
+        // Replacing whole: the model and temperature left out are gone.
+        expect(await store.getPersona("w1", "p1")).toEqual(replaced);
+        expect(await store.listPersonas("w-empty")).toEqual([]);
+      });
+
+      it("STO-12 a persona is found only in its own workspace; deletePersona removes one", async () => {
+        await store.putPersona(persona("w1", "p1", 1));
+        await store.putPersona(persona("w1", "p2", 2));
+        expect(await store.getPersona("w2", "p1")).toBeNull();
+        await store.deletePersona("w2", "p1");
+        await store.deletePersona("w1", "never-existed");
+        await store.deletePersona("w1", "p1");
+        expect(await store.getPersona("w1", "p1")).toBeNull();
+        expect((await store.listPersonas("w1")).map((p) => p.id)).toEqual(["p2"]);
+      });
+
+      it("STO-12 personas survive a restart", async (ctx) => {
+        const tuned = persona("w1", "p1", 1, { temperature: 0 });
+        await store.putPersona(tuned);
+        await restart(ctx);
+        expect(await store.getPersona("w1", "p1")).toEqual(tuned);
       });
     });
 
@@ -266,6 +300,13 @@ function workspace(id: string, createdBy: string, createdAt: number) {
 
 function conversation(workspaceId: string, id: string, updatedAt: number): ConversationRecord {
   return { id, workspaceId, title: `Chat ${id}`, persona: "dev", createdBy: "u1", createdAt: 1, updatedAt };
+}
+
+function persona(workspaceId: string, id: string, createdAt: number, extra: Partial<PersonaRecord> = {}): PersonaRecord {
+  return {
+    id, workspaceId, name: `Persona ${id}`, color: "#0f766e", systemPrompt: `You are ${id}.`, starters: ["Hello", "Plan…"],
+    createdBy: "u1", createdAt, updatedAt: createdAt, ...extra,
+  };
 }
 
 function bytes(updates: Uint8Array[]): number[][] {

@@ -35,6 +35,22 @@ export interface ConversationRecord {
   updatedAt: number;
 }
 
+/** A workspace's own persona (SPEC AI-19); the AI answers as it in that workspace only. */
+export interface PersonaRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  color: string;
+  systemPrompt: string;
+  starters: string[];
+  /** Asked instead of AI_MODEL when set. */
+  model?: string;
+  temperature?: number;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** Thrown when a unique key (a username) is already taken. */
 export class ConflictError extends Error {
   constructor(message: string) {
@@ -85,6 +101,14 @@ export interface WorkspaceStore {
   listConversations(workspaceId: string): Promise<ConversationRecord[]>;
   /** Removes a conversation's record (its document is deleted through `DocumentStore`). */
   deleteConversation(workspaceId: string, id: string): Promise<void>;
+  /** Creates the persona or replaces it whole (STO-12). */
+  putPersona(persona: PersonaRecord): Promise<void>;
+  /** Only within its workspace: another workspace's id is null. */
+  getPersona(workspaceId: string, id: string): Promise<PersonaRecord | null>;
+  /** Oldest first (ties by id). */
+  listPersonas(workspaceId: string): Promise<PersonaRecord[]>;
+  /** A missing persona is no error. */
+  deletePersona(workspaceId: string, id: string): Promise<void>;
 }
 
 export interface ClaimStore {

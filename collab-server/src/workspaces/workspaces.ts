@@ -1,4 +1,4 @@
-import { conversationDocName, PERSONA_IDS, writeMeta, type AiMode } from "@junokit/doc-model";
+import { conversationDocName, DEFAULT_PERSONA_ID, isBuiltInPersonaId, PERSONA_IDS, writeMeta, type AiMode } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
 import type * as Y from "yjs";
 import type { PublicUser } from "../auth";
@@ -91,8 +91,11 @@ export function createWorkspaces(store: Store, documents: DocumentWriter, events
 
     async createConversation(user: PublicUser, workspaceId: string, input: { title?: string | undefined; persona?: string | undefined; ai?: AiMode | undefined }) {
       await requireRole(user, workspaceId, "editor");
-      const persona = input.persona ?? "dev";
-      if (!PERSONA_IDS.includes(persona)) throw new WorkspaceError("invalid", `unknown persona ${persona}; one of ${PERSONA_IDS.join(", ")}`);
+      const persona = input.persona ?? DEFAULT_PERSONA_ID;
+      // A built-in, or one of this workspace's own (SPEC AI-19); never another workspace's.
+      if (!isBuiltInPersonaId(persona) && !(await store.getPersona(workspaceId, persona))) {
+        throw new WorkspaceError("invalid", `persona: unknown persona ${persona}; one of ${PERSONA_IDS.join(", ")} or a custom persona of this workspace`);
+      }
       const now = Date.now();
       const record = { id: nanoid(16), workspaceId, title: input.title?.trim() || "New conversation", persona, createdBy: user.id, createdAt: now, updatedAt: now };
       await store.createConversation(record);

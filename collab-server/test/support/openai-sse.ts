@@ -39,7 +39,7 @@ export interface RecordedRequest {
   n: number;
   path: string;
   headers: IncomingMessage["headers"];
-  body: { model?: string; stream?: boolean; messages?: { role: string; content: string }[]; max_tokens?: number };
+  body: { model?: string; stream?: boolean; messages?: { role: string; content: string }[]; max_tokens?: number; temperature?: number };
   receivedAt: number;
   /** Resolves when the response is over: `aborted` when the client went away first. */
   ended: Promise<{ aborted: boolean; at: number }>;

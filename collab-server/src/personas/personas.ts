@@ -1,0 +1,153 @@
+import {
+  BUILT_IN_PERSONAS, PERSONA_LIMITS, builtInPersona, isBuiltInPersonaId, personaProblems, syncIndexPersonas, workspaceIndexDocName,
+  type Persona, type PersonaDraft,
+} from "@junokit/doc-model";
+import { nanoid } from "nanoid";
+import type { PublicUser } from "../auth";
+import type { Logger } from "../log";
+import { ConflictError, type PersonaRecord, type WorkspaceStore } from "../storage";
+import { WorkspaceError, type DocumentWriter, type Workspaces } from "../workspaces";
+
+export interface PersonaView extends Persona {
+  builtIn: boolean;
+}
+
+/** A change of one field set: `null` clears the optional ones (model, temperature). */
+export type PersonaPatch = { [K in keyof PersonaDraft]?: PersonaDraft[K] | null };
+
+export interface PersonasDeps {
+  store: WorkspaceStore;
+  workspaces: Pick<Workspaces, "requireRole">;
+  writer: DocumentWriter;
+  logger: Logger;
+  /** After a workspace's personas changed (the AI peer refreshes its presence). */
+  onChange?(workspaceId: string): void;
+}
+
+const DEFAULT_COLOR = "#0f766e";
+
+export function createPersonas({ store, workspaces, writer, logger, onChange }: PersonasDeps) {
+  // Mirrors of one workspace run one after another, so an older list never lands last.
+  const mirrors = new Map<string, Promise<void>>();
+
+  /** Writes the workspace's stored personas into its index document (the apps read them there). */
+  function mirror(workspaceId: string): Promise<void> {
+    const next = (mirrors.get(workspaceId) ?? Promise.resolve()).then(async () => {
+      const list = (await store.listPersonas(workspaceId)).map(personaOf);
+      await writer.change(workspaceIndexDocName(workspaceId), (doc) => syncIndexPersonas(doc, list));
+    });
+    const settled = next.catch(() => undefined);
+    mirrors.set(workspaceId, settled);
+    void settled.then(() => mirrors.get(workspaceId) === settled && mirrors.delete(workspaceId));
+    return next;
+  }
+
+  async function changed(workspaceId: string): Promise<void> {
+    await mirror(workspaceId);
+    onChange?.(workspaceId);
+  }
+
+  async function existing(workspaceId: string, id: string): Promise<PersonaRecord> {
+    if (isBuiltInPersonaId(id)) throw new WorkspaceError("invalid", `${id} is a built-in persona; built-ins cannot be changed or deleted`);
+    const record = await store.getPersona(workspaceId, id);
+    if (!record) throw new WorkspaceError("not_found", `no persona ${id} in this workspace`);
+    return record;
+  }
+
+  /** Checks a complete draft and refuses a name another persona of the workspace has. */
+  async function checked(workspaceId: string, draft: PersonaDraft, self?: string): Promise<PersonaDraft> {
+    const problems = Object.entries(personaProblems(draft));
+    if (problems.length > 0) throw new WorkspaceError("invalid", problems.map(([field, problem]) => `${field}: ${problem}`).join("; "));
+    const name = draft.name.trim();
+    const others = (await store.listPersonas(workspaceId)).filter((p) => p.id !== self);
+    if (others.some((p) => p.name.toLowerCase() === name.toLowerCase())) throw new ConflictError(`this workspace already has a persona named ${name}`);
+    if (!self && others.length >= PERSONA_LIMITS.perWorkspace) {
+      throw new WorkspaceError("invalid", `a workspace has at most ${PERSONA_LIMITS.perWorkspace} custom personas; delete one first`);
+    }
+    return draft;
+  }
+
+  return {
+    /** Built-ins first, then the workspace's own, oldest first (any member). */
+    async list(user: PublicUser, workspaceId: string): Promise<PersonaView[]> {
+      await workspaces.requireRole(user, workspaceId, "viewer");
+      const custom = await store.listPersonas(workspaceId);
+      return [...BUILT_IN_PERSONAS.map((p) => ({ ...p, builtIn: true })), ...custom.map((r) => ({ ...personaOf(r), builtIn: false }))];
+    },
+
+    async create(user: PublicUser, workspaceId: string, draft: PersonaDraft): Promise<PersonaView> {
+      await workspaces.requireRole(user, workspaceId, "owner");
+      const input = await checked(workspaceId, { ...draft, color: draft.color || DEFAULT_COLOR });
+      const now = Date.now();
+      // 12 characters: never one of the short built-in ids.
+      const record = recordOf(input, { id: nanoid(12), workspaceId, createdBy: user.id, createdAt: now, updatedAt: now });
+      await store.putPersona(record);
+      logger.info({ workspaceId, personaId: record.id, userId: user.id }, "persona created");
+      await changed(workspaceId);
+      return { ...personaOf(record), builtIn: false };
+    },
+
+    /** Replaces the fields given; `null` clears `model` or `temperature`. */
+    async update(user: PublicUser, workspaceId: string, id: string, patch: PersonaPatch): Promise<PersonaView> {
+      await workspaces.requireRole(user, workspaceId, "owner");
+      const current = await existing(workspaceId, id);
+      const draft: PersonaDraft = {
+        name: patch.name ?? current.name,
+        color: patch.color ?? current.color,
+        systemPrompt: patch.systemPrompt ?? current.systemPrompt,
+        starters: patch.starters ?? current.starters,
+        model: patch.model === null ? undefined : (patch.model ?? current.model),
+        temperature: patch.temperature === null ? undefined : (patch.temperature ?? current.temperature),
+      };
+      const record = recordOf(await checked(workspaceId, draft, id), { ...current, updatedAt: Date.now() });
+      await store.putPersona(record);
+      logger.info({ workspaceId, personaId: id, userId: user.id }, "persona changed");
+      await changed(workspaceId);
+      return { ...personaOf(record), builtIn: false };
+    },
+
+    /** Conversations using it are answered as the default persona from then on (SPEC AI-19). */
+    async remove(user: PublicUser, workspaceId: string, id: string): Promise<void> {
+      await workspaces.requireRole(user, workspaceId, "owner");
+      await existing(workspaceId, id);
+      await store.deletePersona(workspaceId, id);
+      logger.info({ workspaceId, personaId: id, userId: user.id }, "persona deleted");
+      await changed(workspaceId);
+    },
+
+    /** A built-in, or this workspace's own persona; never another workspace's. */
+    async find(workspaceId: string, id: string): Promise<Persona | undefined> {
+      const builtIn = builtInPersona(id);
+      if (builtIn) return builtIn;
+      const record = await store.getPersona(workspaceId, id);
+      return record ? personaOf(record) : undefined;
+    },
+  };
+}
+
+export type Personas = ReturnType<typeof createPersonas>;
+
+function recordOf(draft: PersonaDraft, base: Pick<PersonaRecord, "id" | "workspaceId" | "createdBy" | "createdAt" | "updatedAt">): PersonaRecord {
+  return {
+    id: base.id,
+    workspaceId: base.workspaceId,
+    name: draft.name.trim(),
+    color: draft.color.toLowerCase(),
+    systemPrompt: draft.systemPrompt.trim(),
+    starters: (draft.starters ?? []).map((s) => s.trim()),
+    ...(draft.model !== undefined ? { model: draft.model.trim() } : {}),
+    ...(draft.temperature !== undefined ? { temperature: draft.temperature } : {}),
+    createdBy: base.createdBy,
+    createdAt: base.createdAt,
+    updatedAt: base.updatedAt,
+  };
+}
+
+/** The persona as the AI and the apps see it (no bookkeeping fields). */
+function personaOf(r: PersonaRecord): Persona {
+  return {
+    id: r.id, name: r.name, color: r.color, systemPrompt: r.systemPrompt, starters: r.starters,
+    ...(r.model !== undefined ? { model: r.model } : {}),
+    ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
+  };
+}
