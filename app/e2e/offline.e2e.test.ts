@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 /** A conversation made through the API, optionally with messages already in it. */
-async function conversation(title: string, options: { ai?: "auto" | "off"; messages?: string[] } = {}) {
+async function conversation(title: string, options: { ai?: "auto" | "mention" | "off"; messages?: string[] } = {}) {
   const res = await api(server.url, `/api/workspaces/${workspaceId}/conversations`, { token: annSession.token, body: { title, ai: options.ai ?? "off" } });
   const { id, docName } = res.body as { id: string; docName: string };
   if (options.messages?.length) {
@@ -223,6 +223,42 @@ describe("the AI and offline prompts (OFF-E2E-3)", () => {
     await ann.context.setOffline(false);
     await ann.page.locator('.group--ai .message[data-status="done"]', { hasText: "Here is the answer to your offline question." }).waitFor();
     expect(llm.requests.length - asked).toBe(1);
+  });
+
+  it("OFF-E2E-10 AI-17 AI-18 APP-AI-2 the reply to an offline prompt says the conversation moved on meanwhile, to both", async () => {
+    const conv = await conversation("Moved on", { ai: "mention", messages: ["We ship on Friday."] });
+    llm.when("moved-on-question", { steps: streamOf("Bob moved it: Monday, not Friday.") });
+    await openConversation(ann.page, conv.url);
+    await openConversation(bob.page, conv.url);
+    await ann.context.setOffline(true);
+    await ann.page.locator('[data-connection="offline"]').first().waitFor();
+    await send(ann.page, "@ai moved-on-question: is it still Friday?");
+    await messageWith(ann.page, "moved-on-question").locator(".message__waiting").waitFor();
+    // Meanwhile Bob, online, writes twice (no @ai: only Ann's message asks the AI).
+    await send(bob.page, "Change of plan: Monday.");
+    await send(bob.page, "Friday is out, the room is taken.");
+    await bob.page.locator('[data-connection="live"][data-waiting="0"]').first().waitFor();
+    expect(await messageWith(bob.page, "moved-on-question").count()).toBe(0);
+    const asked = llm.requests.length;
+
+    await ann.context.setOffline(false);
+    const name = annSession.user.displayName;
+    for (const page of [ann.page, bob.page]) {
+      const reply = page.locator('.group--ai .message[data-status="done"]', { hasText: "Bob moved it: Monday, not Friday." });
+      await reply.waitFor().catch((e: unknown) => explain(page, e));
+      const note = reply.locator('[data-moved-on="2"]');
+      await note.waitFor();
+      expect(await note.textContent()).toMatch(new RegExp(`^Answers ${name}'s message from .+ · 2 messages came in meanwhile`));
+    }
+    expect(llm.requests.length - asked).toBe(1);
+    const prompt = llm.requestsFor("moved-on-question")[0]!.body.messages!;
+    expect(prompt.at(-1)!.content).toContain(`written by ${name} at`);
+    expect(prompt.at(-1)!.content).toContain("before the 2 messages just above it");
+
+    // "Show it" brings Ann's message into view and marks it.
+    await bob.page.locator("[data-moved-on] button", { hasText: "Show it" }).click();
+    await bob.page.locator(".message.message--found", { hasText: "moved-on-question" }).waitFor();
+    await screenshot(bob.page, "10-moved-on");
   });
 });
 

@@ -3,6 +3,7 @@ import { memo } from "react";
 import { Markdown } from "../markdown";
 import { Avatar } from "../presence";
 import type { MessageGroup as Group } from "./grouping";
+import { MovedOnNote } from "./MovedOnNote";
 import { formatClock, formatDay, formatFull } from "./time";
 
 interface Props {
@@ -94,6 +95,7 @@ const MessageView = memo(function MessageView({ message, otherModel, canStop, on
     >
       {unsynced && <WaitingMark />}
       {otherModel && <div className="message__model">{otherModel}</div>}
+      {message.movedOn && <MovedOnNote movedOn={message.movedOn} answers={message.replyTo} />}
       {message.reasoning && (
         <details className="reasoning">
           <summary>Reasoning</summary>

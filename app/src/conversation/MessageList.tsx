@@ -2,20 +2,12 @@ import type { Message, Persona } from "@junokit/doc-model";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { groupMessages, keepGroupKeys } from "./grouping";
 import { MessageGroupView } from "./MessageGroup";
+import { SHOW_MESSAGE_EVENT } from "./show-message";
 import type { ConversationSnapshot } from "./useConversation";
 import { around, earlier, later, latestWindow, windowRange, type MessageWindow } from "./window";
 
 /** Within this many pixels of an edge, the next page is rendered. */
 const LOAD_MARGIN = 400;
-const SHOW_MESSAGE_EVENT = "junokit:show-message";
-
-/**
- * Brings a message into the rendered window of the open conversation (search hits and
- * notifications call this before scrolling to it; old messages may not be rendered).
- */
-export function showMessage(messageId: string): void {
-  window.dispatchEvent(new CustomEvent(SHOW_MESSAGE_EVENT, { detail: messageId }));
-}
 
 export interface GroupProps {
   persona: Persona;

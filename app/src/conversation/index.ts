@@ -7,7 +7,7 @@ export { groupMessages, GROUP_GAP_MS } from "./grouping";
 export type { MessageGroup } from "./grouping";
 export { MessageReader, useConversation } from "./useConversation";
 export type { ConversationSnapshot } from "./useConversation";
-export { showMessage } from "./MessageList";
+export { showMessage } from "./show-message";
 export { conversationScreen, readScreen } from "./screen";
 export type { ConversationScreen } from "./screen";
 export { rescueUnsent, unsentMessages } from "./rescue";
