@@ -4,6 +4,8 @@ import type {
   ConversationSummary,
   CreatedConversation,
   Me,
+  PersonaInput,
+  WorkspacePersona,
   Session,
   WorkspaceDetails,
   WorkspaceRole,
@@ -85,6 +87,12 @@ export function createApiClient(options: ApiClientOptions) {
     createConversation: (wid: string, input: { title?: string; persona?: string }) =>
       call<CreatedConversation>("POST", `${ws(wid)}/conversations`, input),
     conversations: (wid: string) => call<ConversationSummary[]>("GET", `${ws(wid)}/conversations`),
+    personas: (wid: string) => call<WorkspacePersona[]>("GET", `${ws(wid)}/personas`),
+    createPersona: (wid: string, input: PersonaInput) => call<WorkspacePersona>("POST", `${ws(wid)}/personas`, input),
+    /** Replaces the persona whole: optional fields left out are cleared. */
+    replacePersona: (wid: string, id: string, input: PersonaInput) =>
+      call<WorkspacePersona>("PUT", `${ws(wid)}/personas/${encodeURIComponent(id)}`, input),
+    deletePersona: (wid: string, id: string) => call<null>("DELETE", `${ws(wid)}/personas/${encodeURIComponent(id)}`),
     health: () => call<{ ok: boolean }>("GET", "/api/health"),
   };
 }

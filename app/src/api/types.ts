@@ -1,5 +1,6 @@
 // Shapes of the HTTP API (DESIGN.md §3). Kept apart from the client so screens can import
 // the types without pulling in fetch code.
+import type { Persona, PersonaDraft } from "@junokit/doc-model";
 
 export type WorkspaceRole = "owner" | "editor" | "viewer";
 
@@ -50,6 +51,14 @@ export interface ConversationSummary {
   persona: string;
   updatedAt: number;
 }
+
+/** A persona as `GET …/personas` lists it (SPEC AI-19). */
+export interface WorkspacePersona extends Persona {
+  builtIn: boolean;
+}
+
+/** What an owner sends to create or replace a custom persona. */
+export type PersonaInput = PersonaDraft;
 
 /** True for roles that may write into conversations. */
 export function canEdit(role: WorkspaceRole | undefined): boolean {

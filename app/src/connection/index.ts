@@ -3,6 +3,7 @@
 export { createConnection, RECONNECT, RESET_NOTICE, signOutLock, withTabLock } from "./documents";
 export type { Connection, ConnectionOptions, DocumentHandle, DocumentState } from "./documents";
 export { useAcknowledged, useConnectionState, useDocument, useDocumentState, useStore } from "./hooks";
+export { useDocumentValue } from "./document-value";
 export { ConnectionBadge, ConnectionNotice } from "./ConnectionBadge";
 export { CONNECTION_HINT, CONNECTION_LABEL, connectionState, waitingText } from "./status";
 export type { ConnectionState } from "./status";

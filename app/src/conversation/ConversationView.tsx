@@ -1,8 +1,7 @@
 import {
   AI_MODES,
-  BUILT_IN_PERSONAS,
+  DEFAULT_PERSONA_ID,
   appendMessage,
-  builtInPersona,
   findMessage,
   requestRegenerate,
   requestStop,
@@ -15,6 +14,7 @@ import { nanoid } from "nanoid";
 import { useCallback, useEffect, useMemo, useState, type CSSProperties, type ReactNode } from "react";
 import type { Member, User } from "../api";
 import { mentionablesOf } from "../mentions";
+import { usePersona, usePersonaList } from "../personas";
 import { useAcknowledged, useDocumentState, type DocumentHandle } from "../connection";
 import { aiQueueText, announce, createTypingSignal, Faces, TypingLine, usePresence, type TypingSignal } from "../presence";
 import { Composer } from "./Composer";
@@ -37,10 +37,6 @@ interface Props {
 }
 
 const AI_MODE_LABEL: Record<AiMode, string> = { auto: "AI answers every message", mention: "AI answers @ai only", off: "AI off" };
-
-export function personaOf(id: string): Persona {
-  return builtInPersona(id) ?? BUILT_IN_PERSONAS[0]!;
-}
 
 /** A conversation: header, messages, who is typing, and the composer. */
 export function ConversationView({ handle, user, canWrite, headerStart, headerEnd, onSeen, members }: Props) {
@@ -74,7 +70,8 @@ export function ConversationView({ handle, user, canWrite, headerStart, headerEn
   const meta = shown?.meta ?? snapshot?.meta;
   const count = shown?.count ?? 0;
   const last = count > 0 ? shown?.at(count - 1) : undefined;
-  const persona = personaOf(meta?.persona ?? "dev");
+  // A custom persona of the workspace, or a built-in; a deleted one shows as Dev (SPEC AI-19).
+  const persona = usePersona(meta?.persona ?? DEFAULT_PERSONA_ID);
   // The same quantity as the index's updatedAt, so leaving right after a message arrives
   // doesn't leave an unread dot behind when the index catches up.
   const updatedAt = Math.max(meta?.createdAt ?? 0, last?.createdAt ?? 0);
@@ -234,7 +231,8 @@ function TitleEditor({ title, editable, onRename }: { title: string; editable: b
 }
 
 function MetaControls({ meta, editable, onChange }: { meta: ConversationMeta; editable: boolean; onChange(patch: Partial<ConversationMeta>): void }) {
-  const persona = personaOf(meta.persona);
+  const persona = usePersona(meta.persona);
+  const personas = usePersonaList();
   if (!editable) {
     return (
       <span className="persona-chip" style={{ "--chip": persona.color } as CSSProperties}>
@@ -251,7 +249,7 @@ function MetaControls({ meta, editable, onChange }: { meta: ConversationMeta; ed
         value={persona.id}
         onChange={(e) => onChange({ persona: e.target.value })}
       >
-        {BUILT_IN_PERSONAS.map((p) => (
+        {personas.map((p) => (
           <option key={p.id} value={p.id}>
             {p.name}
           </option>

@@ -2,7 +2,7 @@
 // the conversation), Markdown, streaming AI replies with Stop, what still waits to sync, the
 // composer, and the header's title, persona and AI mode. Reads and writes the document only
 // through @junokit/doc-model.
-export { ConversationView, personaOf } from "./ConversationView";
+export { ConversationView } from "./ConversationView";
 export { groupMessages, GROUP_GAP_MS } from "./grouping";
 export type { MessageGroup } from "./grouping";
 export { MessageReader, useConversation } from "./useConversation";

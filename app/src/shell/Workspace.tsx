@@ -18,6 +18,7 @@ import {
 } from "../workspaces";
 import { InboxBell } from "../inbox";
 import { NotesPanel, NotesToggle } from "../notes";
+import { PersonasProvider, useWorkspacePersonas } from "../personas";
 import { SearchPalette } from "../search";
 import { ExportMenu, WorkspaceTransfer } from "../transfer";
 import { navigate, useRoute } from "./route";
@@ -74,6 +75,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
   const index = useDocument(connection, workspaceId ? workspaceIndexDocName(workspaceId) : null);
   const indexState = useDocumentState(index);
   const entries = useConversationIndex(index);
+  const customPersonas = useWorkspacePersonas(index);
   const indexAwareness = index?.provider.awareness ?? null;
   const online = usePresence(indexAwareness, user.id);
   const viewers = useMemo(() => viewersByConversation(online.here), [online.here]);
@@ -169,7 +171,7 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
     );
   }
 
-  return (
+  const screen = (
     <div className={`app${drawerOpen ? " app--drawer" : ""}${membersOpen ? " app--panel" : ""}${notesOpen && conversation ? " app--notes" : ""}`}>
       <aside className="sidebar" aria-label="Sidebar">
         <div className="sidebar__top">
@@ -250,6 +252,8 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
       {membersOpen && (
         <MembersPanel
           api={api}
+          workspaceId={workspaceId}
+          role={role}
           details={details.details}
           error={details.error}
           online={online.here}
@@ -282,6 +286,8 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
       )}
     </div>
   );
+  // The workspace's own personas, live from its index, for every picker and theme below.
+  return <PersonasProvider value={customPersonas}>{screen}</PersonasProvider>;
 }
 
 function pickWorkspace(fromRoute: string | null, workspaces: readonly WorkspaceSummary[]): string | null {

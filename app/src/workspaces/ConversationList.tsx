@@ -1,6 +1,7 @@
-import type { IndexEntry } from "@junokit/doc-model";
+import { resolvePersona, type IndexEntry } from "@junokit/doc-model";
 import type { CSSProperties } from "react";
-import { formatRelative, personaOf, plainPreview } from "../conversation";
+import { formatRelative, plainPreview } from "../conversation";
+import { useCustomPersonas } from "../personas";
 import { Faces, type PresentPeer } from "../presence";
 import { routeHref } from "../shell/route";
 import { isUnread, type SeenMap } from "./unread";
@@ -25,6 +26,7 @@ export function ConversationList({
   now: number;
   onOpen(): void;
 }) {
+  const custom = useCustomPersonas();
   if (entries.length === 0) {
     return <p className="sidebar__empty">{loaded ? "No conversations yet. Start one with “New conversation”." : "Loading conversations…"}</p>;
   }
@@ -32,7 +34,7 @@ export function ConversationList({
     <nav aria-label="Conversations">
       <ul className="convs">
         {entries.map((e) => {
-          const persona = personaOf(e.persona);
+          const persona = resolvePersona(e.persona, custom);
           const unread = isUnread(e.updatedAt, e.messageCount, seen[e.id], e.id === activeId);
           return (
             <li key={e.id}>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { describeError, WORKSPACE_ROLES, type ApiClient, type Member, type WorkspaceDetails, type WorkspaceRole } from "../api";
 import { usernameProblem } from "../auth";
+import { PersonasSettings } from "../personas";
 import { Avatar, type PresentPeer } from "../presence";
 
 const ROLE_HINT: Record<WorkspaceRole, string> = {
@@ -9,9 +10,14 @@ const ROLE_HINT: Record<WorkspaceRole, string> = {
   viewer: "can read only",
 };
 
-/** Who is in the workspace, who is online, and (for owners) adding people by username. */
+/**
+ * The workspace's settings beside the conversation: who is in it, who is online, adding people
+ * (owners), and its personas (SPEC AI-19; owners edit them).
+ */
 export function MembersPanel({
   api,
+  workspaceId,
+  role,
   details,
   error,
   online,
@@ -19,12 +25,15 @@ export function MembersPanel({
   onClose,
 }: {
   api: ApiClient;
+  workspaceId: string | null;
+  role: WorkspaceRole | undefined;
   details: WorkspaceDetails | null;
   error: string | null;
   online: readonly PresentPeer[];
   onChanged(): Promise<void>;
   onClose(): void;
 }) {
+  const [tab, setTab] = useState<"members" | "personas">("members");
   const onlineIds = new Set(online.map((p) => p.id));
   const members = [...(details?.members ?? [])].sort(
     (a, b) => Number(onlineIds.has(b.userId)) - Number(onlineIds.has(a.userId)) || a.displayName.localeCompare(b.displayName),
@@ -32,11 +41,41 @@ export function MembersPanel({
   return (
     <aside className="panel" aria-label="Members">
       <header className="panel__header">
-        <h2>Members</h2>
+        <h2>{tab === "members" ? "Members" : "Personas"}</h2>
         <button type="button" className="icon-button" onClick={onClose} aria-label="Close members">
           ✕
         </button>
       </header>
+      <div className="tabs panel__tabs" role="tablist" aria-label="Workspace settings">
+        {(["members", "personas"] as const).map((t) => (
+          <button key={t} type="button" role="tab" className="tabs__tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+            {t === "members" ? "Members" : "Personas"}
+          </button>
+        ))}
+      </div>
+      {tab === "personas" && workspaceId && <PersonasSettings api={api} workspaceId={workspaceId} role={role} />}
+      {tab === "members" && <MembersList api={api} details={details} error={error} onlineIds={onlineIds} members={members} onChanged={onChanged} />}
+    </aside>
+  );
+}
+
+function MembersList({
+  api,
+  details,
+  error,
+  onlineIds,
+  members,
+  onChanged,
+}: {
+  api: ApiClient;
+  details: WorkspaceDetails | null;
+  error: string | null;
+  onlineIds: ReadonlySet<string>;
+  members: Member[];
+  onChanged(): Promise<void>;
+}) {
+  return (
+    <>
       {error && <p className="form__error" role="alert">{error}</p>}
       {!details && !error && <p className="muted">Loading members…</p>}
       {details && (
@@ -52,7 +91,7 @@ export function MembersPanel({
           {details.role === "owner" && <AddMember api={api} workspaceId={details.id} onAdded={onChanged} />}
         </>
       )}
-    </aside>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
-import { BUILT_IN_PERSONAS } from "@junokit/doc-model";
+import { DEFAULT_PERSONA_ID } from "@junokit/doc-model";
 import { useState, type CSSProperties, type FormEvent } from "react";
 import { describeError, type ApiClient } from "../api";
+import { usePersonaList } from "../personas";
 import { Dialog } from "./Dialog";
 
 /** Title + persona, then the server creates the document and we open it. */
@@ -16,7 +17,8 @@ export function NewConversationDialog({
   onClose(): void;
 }) {
   const [title, setTitle] = useState("");
-  const [persona, setPersona] = useState("dev");
+  const personas = usePersonaList();
+  const [persona, setPersona] = useState(DEFAULT_PERSONA_ID);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -42,11 +44,11 @@ export function NewConversationDialog({
         </label>
         <fieldset className="field personas">
           <legend>Who should the AI be?</legend>
-          {BUILT_IN_PERSONAS.map((p) => (
+          {personas.map((p) => (
             <label key={p.id} className="persona-option" style={{ "--chip": p.color } as CSSProperties}>
               <input type="radio" name="persona" value={p.id} checked={persona === p.id} onChange={() => setPersona(p.id)} />
               <span className="persona-option__name">{p.name}</span>
-              <span className="persona-option__hint">{p.starters[0]}</span>
+              <span className="persona-option__hint">{p.starters[0] ?? ""}</span>
             </label>
           ))}
         </fieldset>

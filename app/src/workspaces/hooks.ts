@@ -1,8 +1,8 @@
 import { observeIndex, readIndex, type IndexEntry } from "@junokit/doc-model";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, describeError, type ApiClient, type Me, type Session, type WorkspaceDetails } from "../api";
 import { cachedMe, rememberMe } from "../auth";
-import type { DocumentHandle } from "../connection";
+import { useDocumentValue, type DocumentHandle } from "../connection";
 
 export interface MeState {
   me: Me | null;
@@ -105,28 +105,9 @@ export function useWorkspaceDetails(api: ApiClient, workspaceId: string | null):
   return { details: details?.id === workspaceId ? details : null, error, reload };
 }
 
+const NO_ENTRIES: IndexEntry[] = [];
+
 /** The live conversation list of the workspace index document. */
 export function useConversationIndex(handle: DocumentHandle | null): IndexEntry[] {
-  const cache = useRef<{ doc: unknown; version: number; list: IndexEntry[] }>({ doc: null, version: -1, list: [] });
-  const version = useRef(0);
-  const subscribe = useCallback(
-    (listener: () => void) => {
-      if (!handle) return () => undefined;
-      const bump = () => {
-        version.current += 1;
-        listener();
-      };
-      // Changes between the render and this subscription (the cached copy loading) count too.
-      version.current += 1;
-      return observeIndex(handle.doc, bump);
-    },
-    [handle],
-  );
-  return useSyncExternalStore(subscribe, () => {
-    const c = cache.current;
-    if (c.doc === handle && c.version === version.current) return c.list;
-    const list = handle ? readIndex(handle.doc) : [];
-    cache.current = { doc: handle, version: version.current, list };
-    return list;
-  });
+  return useDocumentValue(handle, observeIndex, readIndex, NO_ENTRIES);
 }
