@@ -1,5 +1,5 @@
 import {
-  AI_AUTHOR_ID, PERSONA_IDS, appendMessage, conversationDocName, messageReasoning, removeIndexEntry, workspaceIndexDocName,
+  AI_AUTHOR_ID, DEFAULT_PERSONA_ID, isBuiltInPersonaId, appendMessage, conversationDocName, messageReasoning, removeIndexEntry, workspaceIndexDocName,
   writeMeta, writeNotesJson,
 } from "@junokit/doc-model";
 import { nanoid } from "nanoid";
@@ -46,12 +46,15 @@ export function createImporter({ store, writer, logger }: ImporterOptions) {
       const started = Date.now();
       const written: ImportedConversation[] = [];
       try {
+        // A persona id survives only when it means something here (SPEC AI-19); else Dev.
+        const own = new Set((await store.listPersonas(workspaceId)).map((p) => p.id));
+        const personaOf = (c: ExportedConversation) => (isBuiltInPersonaId(c.meta.persona) || own.has(c.meta.persona) ? c.meta.persona : DEFAULT_PERSONA_ID);
         for (const c of conversations) {
           const id = nanoid(16);
           const docName = conversationDocName(workspaceId, id);
           const title = c.meta.title.trim() || "Imported conversation";
           written.push({ id, docName, title });
-          await writer.change(docName, (doc) => writeConversation(doc, c, title, user));
+          await writer.change(docName, (doc) => writeConversation(doc, c, title, personaOf(c), user));
         }
         for (const [i, c] of conversations.entries()) {
           const { id, title } = written[i]!;
@@ -72,12 +75,8 @@ export function createImporter({ store, writer, logger }: ImporterOptions) {
   };
 }
 
-function personaOf(c: ExportedConversation): string {
-  return PERSONA_IDS.includes(c.meta.persona) ? c.meta.persona : "dev";
-}
-
-function writeConversation(doc: Y.Doc, c: ExportedConversation, title: string, importer: PublicUser): void {
-  writeMeta(doc, { title, persona: personaOf(c), ai: c.meta.ai, createdAt: c.meta.createdAt || Date.now(), createdBy: importer.id });
+function writeConversation(doc: Y.Doc, c: ExportedConversation, title: string, persona: string, importer: PublicUser): void {
+  writeMeta(doc, { title, persona, ai: c.meta.ai, createdAt: c.meta.createdAt || Date.now(), createdBy: importer.id });
   // Fresh ids, so an import never collides with (or is taken for) the original messages.
   const ids = new Map(c.messages.map((m) => [m.id, nanoid()]));
   for (const m of c.messages) {

@@ -1,7 +1,7 @@
 // Custom personas of a workspace (SPEC AI-19): the HTTP API and its role checks, the mirror in
 // the workspace index, and the AI peer answering as a custom persona (prompt, model and
 // temperature upstream), following switches, edits and deletions, never across workspaces.
-import { builtInPersona, readIndexPersonas, workspaceIndexDocName, writeMeta, type Persona } from "@junokit/doc-model";
+import { builtInPersona, findNoteEdit, readIndexPersonas, readNoteEdit, requestNoteEdit, workspaceIndexDocName, writeMeta, type Persona } from "@junokit/doc-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiSse, streamOf, type OpenAiSse } from "../support/openai-sse";
 import { addMember, api, until, workspaceWithConversation, type Peer, type Session, type TestServer } from "../support/server";
@@ -135,6 +135,22 @@ describe("custom personas: HTTP API", () => {
     expect((await api(t.url, `/api/workspaces/${a.workspaceId}/conversations`, { token: a.owner.token, body: { persona: "nobody" } })).status).toBe(400);
   });
 
+  it("AI-19 XFER-3 an import keeps a persona of the workspace it lands in, and makes another workspace's Dev", async () => {
+    const a = await workspaceWithPersona();
+    const conv = await api(t.url, `/api/workspaces/${a.workspaceId}/conversations`, { token: a.owner.token, body: { title: "Ahoy", persona: a.persona.id, ai: "off" } });
+    const exported = await api(t.url, `/api/workspaces/${a.workspaceId}/conversations/${conv.body.id}/export?format=json`, { token: a.owner.token });
+    expect(exported.body.meta.persona).toBe(a.persona.id);
+    const again = await api(t.url, `/api/workspaces/${a.workspaceId}/import`, { token: a.owner.token, body: exported.body });
+    expect(again.status).toBe(201);
+    const listed = await api(t.url, `/api/workspaces/${a.workspaceId}/conversations`, { token: a.owner.token });
+    expect(listed.body.find((c: { id: string }) => c.id === again.body.conversations[0].id).persona).toBe(a.persona.id);
+    const b = await workspaceWithConversation(t.url);
+    const elsewhere = await api(t.url, `/api/workspaces/${b.workspaceId}/import`, { token: b.owner.token, body: exported.body });
+    expect(elsewhere.status).toBe(201);
+    const inB = await api(t.url, `/api/workspaces/${b.workspaceId}/conversations`, { token: b.owner.token });
+    expect(inB.body.find((c: { id: string }) => c.id === elsewhere.body.conversations[0].id).persona).toBe("dev");
+  });
+
   it("AI-19 the workspace index mirrors the custom personas live for every member", async () => {
     const c = await workspaceWithConversation(t.url);
     const viewer = await addMember(t.url, c.owner, c.workspaceId, "viewer");
@@ -212,5 +228,19 @@ describe("custom personas: the AI peer", () => {
     expect(request.temperature).toBeUndefined();
     expect(JSON.stringify(request.messages)).not.toContain(PIRATE.systemPrompt);
     expect(aiPeerState(peer)!.user.name).toBe(DEV.name);
+  });
+
+  it("AI-19 NOTE-3 the notes AI writes as the conversation's custom persona: its prompt, model and temperature", async () => {
+    const { owner, workspaceId, persona } = await workspaceWithPersona();
+    const conv = await api(t.url, `/api/workspaces/${workspaceId}/conversations`, { token: owner.token, body: { persona: persona.id, ai: "off" } });
+    const a = await open(t.wsUrl, conv.body.docName, owner, peers);
+    sse.when((r) => JSON.stringify(r.body.messages).includes("pirate-notes"), { steps: streamOf("Hoist the sails.") });
+    const id = "pirate-note-1";
+    requestNoteEdit(a.doc, { id, kind: "continue", instruction: "pirate-notes", requestedBy: owner.user.id, requestedByName: owner.user.displayName, createdAt: Date.now() });
+    await until(a.doc, () => readNoteEdit(findNoteEdit(a.doc, id)!).status === "done");
+    expect(readNoteEdit(findNoteEdit(a.doc, id)!)).toMatchObject({ persona: persona.id, model: PIRATE.model });
+    const request = sse.requests.find((r) => JSON.stringify(r.body.messages).includes("pirate-notes"))!.body;
+    expect(request).toMatchObject({ model: PIRATE.model, temperature: PIRATE.temperature });
+    expect(request.messages![0]!.content).toContain(PIRATE.systemPrompt);
   });
 });
