@@ -14,3 +14,5 @@ export * from "./message-events";
 export * from "./mentions";
 export * from "./inbox-rules";
 export * from "./moved-on";
+export * from "./search-text";
+export * from "./search-index";

@@ -6,10 +6,8 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { createLogger, type Logger } from "../log";
 import { inTransaction } from "../storage";
-import { MAX_QUERY_TERMS } from "./minisearch-index";
-import { makeSnippet } from "./snippets";
+import { makeSnippet, MAX_QUERY_TERMS, normalizeWord, SEARCH_KIND_BOOST as KIND_BOOST, words } from "@junokit/doc-model";
 import type { ConversationText, SearchHit, SearchIndex, SearchKind } from "./types";
-import { normalizeWord, words } from "./words";
 
 export interface PostgresSearchIndexOptions {
   /** The schema the store migrated (the tables come from its migration 2). */
@@ -33,7 +31,6 @@ const MAX_CORRECTIONS = 10;
 /** First keys of this index's advisory locks: one conversation; one workspace's vocabulary. */
 const CONVERSATION_LOCK = 7_447_002;
 const VOCABULARY_LOCK = 7_447_003;
-const KIND_BOOST: Record<SearchKind, number> = { title: 1.5, message: 1, notes: 0.9 };
 
 interface Row {
   entryId: string;

@@ -1,10 +1,9 @@
 import type { Extension } from "@hocuspocus/server";
-import { conversationDocName, parseDocName } from "@junokit/doc-model";
+import { conversationDocName, conversationText, parseDocName } from "@junokit/doc-model";
 import type * as Y from "yjs";
 import type { CollabContext } from "../collab";
 import type { Logger } from "../log";
 import type { WorkspaceStore } from "../storage";
-import { conversationText } from "./conversation-text";
 import type { DocumentSource } from "./document-source";
 import type { SearchHit, SearchIndex } from "./types";
 

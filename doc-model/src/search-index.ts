@@ -1,16 +1,25 @@
-// The in-memory SearchIndex: one MiniSearch per workspace (so a query can only ever see its
-// own workspace), one entry per message, per conversation's notes and per title. Ranking is
-// MiniSearch's BM25+, with prefix and typo-tolerant (fuzzy) matching.
+// The search seam and its in-memory implementation, used by the server (LevelDB deployments,
+// SPEC SRCH-1) and by the browser over its cached conversations (SPEC SRCH-7). One MiniSearch
+// per workspace (so a query can only ever see its own workspace), one entry per message, per
+// conversation's notes and per title. Ranking is MiniSearch's BM25+, with prefix and
+// typo-tolerant (fuzzy) matching.
 import MiniSearch, { type SearchResult } from "minisearch";
-import { makeSnippet } from "./snippets";
-import type { ConversationText, SearchHit, SearchIndex, SearchKind } from "./types";
-import { normalizeWord, words } from "./words";
+import { makeSnippet, matchesAsPrefix, MAX_QUERY_TERMS, MAX_TYPOS, normalizeWord, SEARCH_KIND_BOOST, typoFraction, words, type ConversationText, type SearchHit, type SearchKind } from "./search-text";
 
-/** Longer texts are indexed by their beginning only, which bounds memory per entry. */
-const MAX_INDEXED_CHARS = 200_000;
-/** Words of a query beyond this many are ignored (a 100 KB query is refused earlier). */
-export const MAX_QUERY_TERMS = 12;
-const KIND_BOOST: Record<SearchKind, number> = { title: 1.5, message: 1, notes: 0.9 };
+export interface SearchIndex {
+  /** Replaces everything indexed for this conversation. */
+  put(conversation: ConversationText): Promise<void>;
+  remove(workspaceId: string, conversationId: string): Promise<void>;
+  /** The `updatedAt` of each indexed conversation of the workspace. */
+  versions(workspaceId: string): Promise<Map<string, number>>;
+  /** Best first; `query` is already length-checked by the caller. */
+  search(workspaceId: string, query: string, limit: number): Promise<SearchHit[]>;
+}
+
+export interface MiniSearchIndexOptions {
+  /** Longer texts are indexed by their beginning only, which bounds memory per entry. */
+  maxEntryChars?: number;
+}
 
 interface Entry {
   id: string;
@@ -36,7 +45,8 @@ interface Workspace {
   conversations: Map<string, Indexed>;
 }
 
-export function createMiniSearchIndex(): SearchIndex {
+export function createMiniSearchIndex(options: MiniSearchIndexOptions = {}): SearchIndex {
+  const maxEntryChars = options.maxEntryChars ?? 200_000;
   const workspaces = new Map<string, Workspace>();
 
   function workspace(id: string): Workspace {
@@ -47,12 +57,7 @@ export function createMiniSearchIndex(): SearchIndex {
         storeFields: [],
         tokenize: words,
         processTerm: normalizeWord,
-        // Short words would match half the vocabulary as typos; long ones cost too much to expand.
-        searchOptions: {
-          prefix: (term) => term.length >= 2,
-          fuzzy: (term) => (term.length >= 4 ? 0.25 : false),
-          maxFuzzy: 2,
-        },
+        searchOptions: { prefix: matchesAsPrefix, fuzzy: typoFraction, maxFuzzy: MAX_TYPOS },
       });
       ws = { search, entries: new Map(), conversations: new Map() };
       workspaces.set(id, ws);
@@ -69,10 +74,10 @@ export function createMiniSearchIndex(): SearchIndex {
       seen.add(m.id);
       out.push({
         id: `${c.conversationId}/m/${m.id}`, conversationId: c.conversationId, kind: "message",
-        messageId: m.id, authorName: m.authorName, createdAt: m.createdAt, text: m.text.slice(0, MAX_INDEXED_CHARS),
+        messageId: m.id, authorName: m.authorName, createdAt: m.createdAt, text: m.text.slice(0, maxEntryChars),
       });
     }
-    if (c.notes.trim()) out.push({ id: `${c.conversationId}/notes`, conversationId: c.conversationId, kind: "notes", text: c.notes.slice(0, MAX_INDEXED_CHARS) });
+    if (c.notes.trim()) out.push({ id: `${c.conversationId}/notes`, conversationId: c.conversationId, kind: "notes", text: c.notes.slice(0, maxEntryChars) });
     return out;
   }
 
@@ -131,7 +136,7 @@ export function createMiniSearchIndex(): SearchIndex {
       const terms = words(query).slice(0, MAX_QUERY_TERMS);
       if (!ws || terms.length === 0) return [];
       const q = terms.join(" ");
-      const boostDocument = (id: string) => KIND_BOOST[ws.entries.get(id)?.kind ?? "message"];
+      const boostDocument = (id: string) => SEARCH_KIND_BOOST[ws.entries.get(id)?.kind ?? "message"];
       // Every word must match; when nothing does, fall back to any word, ranked by how many match.
       let results = ws.search.search(q, { combineWith: "AND", boostDocument });
       if (results.length === 0 && terms.length > 1) results = ws.search.search(q, { combineWith: "OR", boostDocument });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeSnippet } from "./snippets";
+import { makeSnippet } from "./search-text";
 
 const marked = (s: { snippet: string; highlights: [number, number][] }) => s.highlights.map(([a, b]) => s.snippet.slice(a, b));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createMiniSearchIndex } from "./minisearch-index";
-import type { ConversationText } from "./types";
+import { createMiniSearchIndex } from "./search-index";
+import type { ConversationText } from "./search-text";
 
 function conversation(id: string, messages: string[], extra: Partial<ConversationText> = {}): ConversationText {
   return {
