@@ -2,7 +2,7 @@ import type { Message, Persona } from "@junokit/doc-model";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { groupMessages, keepGroupKeys } from "./grouping";
 import { MessageGroupView } from "./MessageGroup";
-import { SHOW_MESSAGE_EVENT } from "./show-message";
+import { claimWanted, SHOW_MESSAGE_EVENT } from "./show-message";
 import type { ConversationSnapshot } from "./useConversation";
 import { around, earlier, later, latestWindow, windowRange, type MessageWindow } from "./window";
 
@@ -84,16 +84,18 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, onPreviewShown, 
   };
 
   useEffect(() => {
-    const onShow = (event: Event) => {
-      const index = snapshot.indexOf(String((event as CustomEvent<unknown>).detail));
-      if (index < 0) return;
+    const show = () => {
+      const index = claimWanted(snapshot);
+      if (index < first) return;
       pinned.current = false;
       anchor.current = null;
       setWin(around(index, snapshot.count));
     };
-    window.addEventListener(SHOW_MESSAGE_EVENT, onShow);
-    return () => window.removeEventListener(SHOW_MESSAGE_EVENT, onShow);
-  }, [snapshot]);
+    // Asked before this list (or this snapshot of it) existed: the list loading a hit's conversation.
+    show();
+    window.addEventListener(SHOW_MESSAGE_EVENT, show);
+    return () => window.removeEventListener(SHOW_MESSAGE_EVENT, show);
+  }, [snapshot, first]);
 
   useLayoutEffect(() => {
     const el = ref.current;

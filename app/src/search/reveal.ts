@@ -1,5 +1,7 @@
-// Jumping to a message: once the conversation has rendered it, scroll it into view and mark it
-// for a moment. Messages carry `data-message-id` (conversation/MessageGroup.tsx).
+// Jumping to a message: bring it into the conversation's rendered window (it may be thousands of
+// messages up), then, once rendered, scroll it into view and mark it for a moment. Messages
+// carry `data-message-id` (conversation/MessageGroup.tsx).
+import { showMessage } from "../conversation";
 
 const FOUND_CLASS = "message--found";
 const WAIT_MS = 10_000;
@@ -14,6 +16,7 @@ let pending: (() => void) | null = null;
  */
 export function revealMessage(messageId: string): void {
   pending?.();
+  showMessage(messageId);
   const selector = `[data-message-id="${CSS.escape(messageId)}"]`;
   let shown = false;
   const mark = (): boolean => {
