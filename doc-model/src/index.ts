@@ -15,4 +15,5 @@ export * from "./mentions";
 export * from "./inbox-rules";
 export * from "./moved-on";
 export * from "./search-text";
-export * from "./search-index";
+// The MiniSearch index is its own entry point, "@junokit/doc-model/search-index", so pages that
+// never search offline don't bundle MiniSearch.

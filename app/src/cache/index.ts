@@ -7,3 +7,5 @@ export { cacheName, forgetLocalData } from "./forget";
 export { deleteDatabase, isQuotaError } from "./idb";
 export { askForPersistentStorage, reportStorageProblem, STORAGE_PROBLEM_TEXT, storageHealth, storageRecovered } from "./health";
 export type { StorageProblem, StorageProblemKind } from "./health";
+export { readCachedCopy } from "./read-copy";
+export type { CachedCopy } from "./read-copy";

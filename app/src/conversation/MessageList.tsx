@@ -80,7 +80,10 @@ export function MessageList({ snapshot, isUnsynced, ackVersion, onPreviewShown, 
   const move = (next: MessageWindow) => {
     if (next === win) return;
     anchor.current = captureAnchor(ref.current);
-    setWin(next);
+    // Computed from the window of this render: dropped if the window moved meanwhile (a scroll
+    // event arriving right after showMessage must not page back from the old one).
+    const from = win;
+    setWin((current) => (current === from ? next : current));
   };
 
   useEffect(() => {

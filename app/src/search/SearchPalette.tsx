@@ -1,6 +1,8 @@
+import type { IndexEntry } from "@junokit/doc-model";
 import { useEffect, useRef, useState } from "react";
-import { describeError } from "../api";
+import { ApiError, describeError } from "../api";
 import { sessionStore } from "../auth";
+import { searchDevice, type DeviceSearchStatus } from "../offline-search";
 import { navigate } from "../shell/route";
 import { revealMessage } from "./reveal";
 import { MAX_QUERY_CHARS, searchWorkspace, snippetParts, type SearchHit } from "./search-api";
@@ -12,12 +14,15 @@ const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigat
 interface Props {
   workspaceId: string;
   workspaceName?: string | undefined;
+  userId: string;
+  /** The workspace's conversations (the sidebar's list): what offline search looks for on this device. */
+  conversations: readonly IndexEntry[];
   /** Called after a hit was opened (closes the phone drawer). */
   onOpened?(): void;
 }
 
 /** The sidebar's search button and the Ctrl/Cmd+K palette over the current workspace. */
-export function SearchPalette({ workspaceId, workspaceName, onOpened }: Props) {
+export function SearchPalette({ workspaceId, workspaceName, userId, conversations, onOpened }: Props) {
   const [open, setOpen] = useState(false);
 
   useEffect(() => {
@@ -45,6 +50,8 @@ export function SearchPalette({ workspaceId, workspaceName, onOpened }: Props) {
         <Palette
           workspaceId={workspaceId}
           workspaceName={workspaceName}
+          userId={userId}
+          conversations={conversations}
           onClose={() => setOpen(false)}
           onPick={(hit) => {
             setOpen(false);
@@ -58,19 +65,35 @@ export function SearchPalette({ workspaceId, workspaceName, onOpened }: Props) {
   );
 }
 
-type Result = { query: string; hits: SearchHit[] } | { query: string; error: string };
+/** Hits from the server, or from this device's cached conversations (`device`, SPEC SRCH-7). */
+type Result = { query: string; hits: SearchHit[]; device?: DeviceSearchStatus } | { query: string; error: string };
 
-function Palette({ workspaceId, workspaceName, onClose, onPick }: { workspaceId: string; workspaceName?: string | undefined; onClose(): void; onPick(hit: SearchHit): void }) {
+interface PaletteProps extends Omit<Props, "onOpened"> {
+  onClose(): void;
+  onPick(hit: SearchHit): void;
+}
+
+function Palette({ workspaceId, workspaceName, userId, conversations, onClose, onPick }: PaletteProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState("");
   const [result, setResult] = useState<Result | null>(null);
+  const [reading, setReading] = useState<DeviceSearchStatus | null>(null);
   const [active, setActive] = useState(0);
+  const online = useOnline();
+  // The list changes as conversations do; a search uses the latest without starting again.
+  const list = useRef(conversations);
+  list.current = conversations;
 
   useEffect(() => {
     const el = dialog.current;
     if (el && !el.open) el.showModal();
     return () => el?.close();
   }, []);
+
+  // Offline, start reading this device's copies while the person types.
+  useEffect(() => {
+    if (!navigator.onLine) searchDevice({ userId, workspaceId, conversations: list.current, query: "" }).catch(() => undefined);
+  }, [userId, workspaceId]);
 
   useEffect(() => {
     const q = query.trim();
@@ -79,14 +102,30 @@ function Palette({ workspaceId, workspaceName, onClose, onPick }: { workspaceId:
       return;
     }
     const controller = new AbortController();
+    const current = () => !controller.signal.aborted;
+    // Offline, or the server can't be reached: search the conversations kept on this device.
+    const onDevice = () =>
+      searchDevice({ userId, workspaceId, conversations: list.current, query: q }, (status) => current() && setReading(status)).then(
+        ({ hits, status }): Result => ({ query: q, hits, device: status }),
+      );
     const timer = setTimeout(() => {
-      searchWorkspace(sessionStore.get()?.token ?? null, workspaceId, q, controller.signal).then(
-        (hits) => {
-          setResult({ query: q, hits });
+      const search: Promise<Result> = !navigator.onLine
+        ? onDevice()
+        : searchWorkspace(sessionStore.get()?.token ?? null, workspaceId, q, controller.signal).then(
+            (hits): Result => ({ query: q, hits }),
+            (err: unknown) => (err instanceof ApiError && err.code === "network" ? onDevice() : Promise.reject(err)),
+          );
+      search.then(
+        (found) => {
+          if (!current()) return;
+          setResult(found);
+          setReading(null);
           setActive(0);
         },
         (err: unknown) => {
-          if ((err as Error).name !== "AbortError") setResult({ query: q, error: describeError(err) });
+          if (!current() || (err as Error).name === "AbortError") return;
+          setResult({ query: q, error: describeError(err) });
+          setReading(null);
         },
       );
     }, DEBOUNCE_MS);
@@ -94,7 +133,7 @@ function Palette({ workspaceId, workspaceName, onClose, onPick }: { workspaceId:
       clearTimeout(timer);
       controller.abort();
     };
-  }, [query, workspaceId]);
+  }, [query, workspaceId, userId]);
 
   const hits = result && "hits" in result ? result.hits : [];
   const pick = (i: number) => {
@@ -144,9 +183,15 @@ function Palette({ workspaceId, workspaceName, onClose, onPick }: { workspaceId:
           }}
         />
         <div className="search-palette__status" aria-live="polite">
+          {reading && <DeviceReading status={reading} />}
+          {!reading && result && "device" in result && result.device && <DeviceScope status={result.device} />}
           {result && "error" in result && <span className="search-palette__error">{result.error}</span>}
           {result && "hits" in result && result.hits.length === 0 && <span className="muted">Nothing matches “{result.query}”.</span>}
-          {!result && <span className="muted">Messages, notes and titles; typos and word beginnings are fine.</span>}
+          {!result && !reading && (
+            <span className="muted">
+              {online ? "Messages, notes and titles; typos and word beginnings are fine." : "Offline: searches the conversations kept on this device."}
+            </span>
+          )}
         </div>
         <ul id="search-results" className="search-palette__hits" role="listbox" aria-label="Results">
           {hits.map((hit, i) => (
@@ -174,6 +219,50 @@ function Palette({ workspaceId, workspaceName, onClose, onPick }: { workspaceId:
       </div>
     </dialog>
   );
+}
+
+/** While this device's copies are read (the first offline search, or after changes). */
+function DeviceReading({ status }: { status: DeviceSearchStatus }) {
+  return (
+    <p className="search-palette__device muted" data-search-source="device" data-reading="true">
+      Offline: reading the conversations kept on this device… {status.read} of {status.total}
+    </p>
+  );
+}
+
+/** Says that these results come from this device, and which conversations it could not search. */
+function DeviceScope({ status }: { status: DeviceSearchStatus }) {
+  const count = (n: number) => `${n} conversation${n === 1 ? "" : "s"}`;
+  return (
+    <div className="search-palette__device" data-search-source="device">
+      <p>
+        <strong>Offline:</strong> searched the {count(status.searched)} kept on this device, not the server.
+      </p>
+      {status.notCached.length > 0 && <p className="muted" data-not-cached={status.notCached.length}>Not on this device (never opened here): {titles(status.notCached)}.</p>}
+      {status.leftOut.length > 0 && <p className="muted">Too much to search here: {titles(status.leftOut)}.</p>}
+      {status.unreadable.length > 0 && <p className="muted">Couldn't be read from this device's storage: {titles(status.unreadable)}.</p>}
+    </div>
+  );
+}
+
+function titles(conversations: readonly { title: string }[], shown = 3): string {
+  const names = conversations.slice(0, shown).map((c) => `“${c.title || "Untitled"}”`);
+  const more = conversations.length - names.length;
+  return more > 0 ? `${names.join(", ")} and ${more} more` : names.join(", ");
+}
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener("online", update);
+    window.addEventListener("offline", update);
+    return () => {
+      window.removeEventListener("online", update);
+      window.removeEventListener("offline", update);
+    };
+  }, []);
+  return online;
 }
 
 function describe(hit: SearchHit): string {

@@ -1,18 +1,7 @@
+import type { SearchHit } from "@junokit/doc-model";
 import { ApiError, toApiError } from "../api";
 
-export interface SearchHit {
-  conversationId: string;
-  docName: string;
-  title: string;
-  kind: "message" | "notes" | "title";
-  messageId?: string;
-  authorName?: string;
-  createdAt?: number;
-  snippet: string;
-  /** [start, end) offsets of matched words in `snippet`. */
-  highlights: [number, number][];
-  score: number;
-}
+export type { SearchHit };
 
 /** The server refuses longer queries (SPEC SRCH-5); the palette never sends one. */
 export const MAX_QUERY_CHARS = 256;

@@ -192,7 +192,9 @@ export function Workspace({ api, session, connection, onSignOut }: Props) {
           </button>
         </div>
         <div className="sidebar__tools">
-          {workspaceId && <SearchPalette workspaceId={workspaceId} workspaceName={workspaces.find((w) => w.id === workspaceId)?.name} onOpened={closeDrawer} />}
+          {workspaceId && (
+            <SearchPalette workspaceId={workspaceId} workspaceName={workspaces.find((w) => w.id === workspaceId)?.name} userId={user.id} conversations={entries} onOpened={closeDrawer} />
+          )}
           <InboxBell connection={connection} userId={user.id} viewingConversationId={conversationId} onOpened={closeDrawer} />
         </div>
         {writable && (
