@@ -1,6 +1,5 @@
 import type { MovedOn } from "@junokit/doc-model";
 import { revealMessage } from "../search";
-import { showMessage } from "./show-message";
 import { formatClock, formatDay } from "./time";
 
 /**
@@ -26,10 +25,8 @@ export function MovedOnNote({ movedOn, answers }: { movedOn: MovedOn; answers?: 
         <button
           type="button"
           className="message__moved-on-show"
-          onClick={() => {
-            showMessage(answers);
-            revealMessage(answers);
-          }}
+          // Brings it into the rendered window first (SPEC SRCH-8), then marks it.
+          onClick={() => revealMessage(answers)}
         >
           Show it
         </button>
