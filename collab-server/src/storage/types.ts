@@ -1,5 +1,6 @@
 // The storage seam. LevelDB implements it for one process; PostgreSQL implements it for the
 // scale-out path. Every implementation must pass `store.contract.ts`.
+import type { Persona } from "@junokit/doc-model";
 
 export type Role = "owner" | "editor" | "viewer";
 export const ROLES: readonly Role[] = ["owner", "editor", "viewer"];
@@ -36,16 +37,8 @@ export interface ConversationRecord {
 }
 
 /** A workspace's own persona (SPEC AI-19); the AI answers as it in that workspace only. */
-export interface PersonaRecord {
-  id: string;
+export interface PersonaRecord extends Persona {
   workspaceId: string;
-  name: string;
-  color: string;
-  systemPrompt: string;
-  starters: string[];
-  /** Asked instead of AI_MODEL when set. */
-  model?: string;
-  temperature?: number;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
