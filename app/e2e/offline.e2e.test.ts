@@ -1,7 +1,7 @@
 // End-to-end: offline-first and always live (SPEC OFF-*), in Debian's Chromium against the
 // real server serving the built app. The network is cut with `context.setOffline`; the server
 // is restarted on the same port and data dir, and reset behind the browser's back.
-import { appendMessage, readMessages, writeMeta } from "@junokit/doc-model";
+import { appendMessage, notesJsonText, readMessages, readNotesJson, writeMeta, writeNotesJson, type NotesNode } from "@junokit/doc-model";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +101,26 @@ async function serverMessages(docName: string): Promise<string[]> {
   try {
     await peer.synced;
     return readMessages(peer.doc).map((m) => m.text);
+  } finally {
+    peer.destroy();
+  }
+}
+
+const paragraph = (text: string): NotesNode => ({ type: "paragraph", content: [{ type: "text", text }] });
+
+function notesIn(page: Page, docName: string): Promise<string> {
+  return page.evaluate((name) => {
+    const debug = (window as unknown as { __junokit: Debug }).__junokit;
+    return debug.model.notesJsonText(debug.model.readNotesJson(debug.doc(name)));
+  }, docName);
+}
+
+/** The server's notes as plain text, read through a fresh provider. */
+async function serverNotes(docName: string): Promise<string> {
+  const peer = connect(server.wsUrl, docName, annSession.token);
+  try {
+    await peer.synced;
+    return notesJsonText(readNotesJson(peer.doc));
   } finally {
     peer.destroy();
   }
@@ -323,6 +343,37 @@ describe("server restarts and resets (OFF-E2E-4, OFF-E2E-5, OFF-RESET-1, OFF-CON
     await messageWith(ann.page, "unsent before the reset").waitFor();
     expect(await ann.page.locator(".conversation .message").count()).toBe(2);
     await screenshot(ann.page, "08-after-reset");
+  });
+
+  it("OFF-E2E-11 OFF-RESET-4 carries notes edited offline over a reset, at the end of the server's notes", async () => {
+    const conv = await conversation("Reset notes", { messages: ["before"] });
+    await server.server.collab.writer.change(conv.docName, (doc) => writeNotesJson(doc, { type: "doc", content: [paragraph("Agenda")] }));
+    await openConversation(ann.page, conv.url);
+    await ann.page.getByRole("button", { name: "Notes" }).click();
+    await ann.page.locator(".notes__doc", { hasText: "Agenda" }).waitFor();
+    await ann.page.locator('[data-connection="live"][data-waiting="0"]').first().waitFor();
+    await ann.context.setOffline(true);
+    await ann.page.locator('[data-connection="offline"]').first().waitFor();
+    await ann.page.locator(".notes__doc").click();
+    await ann.page.keyboard.press("Control+End");
+    await ann.page.keyboard.type("\nWritten offline in the notes", { delay: 5 });
+    await expect.poll(() => notesIn(ann.page, conv.docName)).toBe("Agenda\nWritten offline in the notes");
+
+    await restartServer(async (s) => {
+      await s.server.store.deleteDocument(conv.docName);
+      await s.server.collab.writer.change(conv.docName, (doc) => {
+        writeMeta(doc, { title: "Reset notes", persona: "dev", ai: "off", createdAt: Date.now(), createdBy: annSession.user.id });
+        writeNotesJson(doc, { type: "doc", content: [paragraph("Notes after the reset")] });
+      });
+    });
+    await ann.context.setOffline(false);
+    const notice = ann.page.getByTestId("document-notice");
+    await notice.getByText(/1 block of the notes you edited here was not on the server yet/).waitFor().catch((e: unknown) => explain(ann.page, e));
+    await ann.page.locator('[data-connection="live"][data-waiting="0"]').first().waitFor().catch((e: unknown) => explain(ann.page, e));
+    const expected = "Notes after the reset\nCarried over after the reset: written on one device, not yet on the server when it was reset.\nWritten offline in the notes";
+    expect(await serverNotes(conv.docName)).toBe(expected);
+    await expect.poll(() => notesIn(ann.page, conv.docName)).toBe(expected);
+    await ann.page.locator(".notes__doc", { hasText: "Written offline in the notes" }).waitFor();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { notesFragment } from "./conversation";
-import { notesJsonText, readNotesJson, writeNotesJson, type NotesNode } from "./notes";
+import { appendNotesBlocks, notesBlocksBeyond, notesJsonText, readNotesJson, writeNotesJson, type NotesNode } from "./notes";
 
 const sample: NotesNode = {
   type: "doc",
@@ -63,5 +63,46 @@ describe("notes as ProseMirror JSON", () => {
 
   it("gives plain text one line per block", () => {
     expect(notesJsonText(sample)).toBe("Plan\nShip fast and docs\nnext line\none\nlet a = 1;");
+  });
+});
+
+describe("notes edits beyond what the server acknowledged (SPEC OFF-RESET-4)", () => {
+  const vector = (doc: Y.Doc) => Y.decodeStateVector(Y.encodeStateVector(doc));
+  const para = (text: string): NotesNode => ({ type: "paragraph", content: [{ type: "text", text }] });
+
+  function acknowledgedNotes() {
+    const doc = new Y.Doc();
+    writeNotesJson(doc, { type: "doc", content: [para("kept as it was"), para("edited here"), para("formatted here"), para("emptied here")] });
+    return { doc, known: vector(doc) };
+  }
+
+  it("OFF-RESET-4 finds new blocks, typed text and formatting, in order; untouched blocks are left out", () => {
+    const { doc, known } = acknowledgedNotes();
+    expect(notesBlocksBeyond(doc, known)).toEqual([]);
+    const [, edited, formatted] = notesFragment(doc).toArray() as Y.XmlElement[];
+    doc.transact(() => {
+      (edited!.get(0) as Y.XmlText).insert(11, " offline");
+      (formatted!.get(0) as Y.XmlText).format(0, 9, { bold: {} });
+    });
+    appendNotesBlocks(doc, [para("a new block")]);
+    expect(notesBlocksBeyond(doc, known)).toEqual([
+      para("edited here offline"),
+      { type: "paragraph", content: [{ type: "text", text: "formatted", marks: [{ type: "bold" }] }, { type: "text", text: " here" }] },
+      para("a new block"),
+    ]);
+  });
+
+  it("OFF-RESET-4 a block that only lost text is not found (deletions leave no trace in a state vector)", () => {
+    const { doc, known } = acknowledgedNotes();
+    const emptied = notesFragment(doc).get(3) as Y.XmlElement;
+    (emptied.get(0) as Y.XmlText).delete(0, 7);
+    expect(notesBlocksBeyond(doc, known)).toEqual([]);
+  });
+
+  it("OFF-RESET-4 appended blocks go after the existing notes", () => {
+    const doc = new Y.Doc();
+    writeNotesJson(doc, { type: "doc", content: [para("server")] });
+    appendNotesBlocks(doc, [para("carried one"), para("carried two")]);
+    expect(notesJsonText(readNotesJson(doc))).toBe("server\ncarried one\ncarried two");
   });
 });

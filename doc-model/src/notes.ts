@@ -32,6 +32,39 @@ export function writeNotesJson(doc: Y.Doc, json: NotesNode): void {
   });
 }
 
+/**
+ * The top-level blocks of the notes holding content `known` (a state vector, e.g. what the
+ * server acknowledged) does not cover: new blocks, typed text, formatting or attributes set
+ * since, as ProseMirror JSON in document order (SPEC OFF-RESET-4). Deletions leave no trace
+ * in a state vector, so a block that only lost content is not among them.
+ */
+export function notesBlocksBeyond(doc: Y.Doc, known: ReadonlyMap<number, number>): NotesNode[] {
+  const beyond = (item: Y.Item) => item.id.clock + item.length > (known.get(item.id.client) ?? 0);
+  const holdsNew = (type: Y.AbstractType<unknown>): boolean => {
+    for (let item = type._start; item; item = item.right) {
+      if (item.deleted) continue;
+      if (beyond(item) || (item.content instanceof Y.ContentType && holdsNew(item.content.type))) return true;
+    }
+    for (const item of type._map.values()) if (!item.deleted && beyond(item)) return true;
+    return false;
+  };
+  const blocks: NotesNode[] = [];
+  for (let item = notesFragment(doc)._start; item; item = item.right) {
+    if (item.deleted || !(item.content instanceof Y.ContentType)) continue;
+    const block = item.content.type;
+    if (!beyond(item) && !holdsNew(block)) continue;
+    if (block instanceof Y.XmlElement) blocks.push(elementToJson(block));
+    else if (block instanceof Y.XmlText) blocks.push(...textToJson(block));
+  }
+  return blocks;
+}
+
+/** Adds blocks (ProseMirror JSON nodes) at the end of the notes, in one transaction. */
+export function appendNotesBlocks(doc: Y.Doc, blocks: NotesNode[]): void {
+  const fragment = notesFragment(doc);
+  doc.transact(() => fragment.insert(fragment.length, childrenToYjs(blocks)));
+}
+
 /** Plain text of a notes document: one line per text block, blocks in document order. */
 export function notesJsonText(json: NotesNode): string {
   const lines: string[] = [];

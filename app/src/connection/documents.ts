@@ -21,9 +21,14 @@ export interface ConnectionOptions extends DocumentOptions {
   graceMs?: number;
   /**
    * When the server's copy was reset: how to carry over what this device wrote that the server
-   * never acknowledged (a conversation's unsent messages); returns how many it carried.
+   * never acknowledged (a conversation's unsent messages and notes edits); says what it carried.
    */
-  rescueOf?(name: string, doc: Y.Doc, isAcknowledged: (type: Y.AbstractType<any>) => boolean): ((fresh: Y.Doc) => number) | null;
+  rescueOf?(
+    name: string,
+    doc: Y.Doc,
+    isAcknowledged: (type: Y.AbstractType<any>) => boolean,
+    acknowledged: ReadonlyMap<number, number>,
+  ): ((fresh: Y.Doc) => string | null) | null;
   /** Whether the person is still signed in here (another tab may just have signed out). */
   stillSignedIn?(): boolean;
 }
@@ -146,7 +151,7 @@ export function createConnection(options: ConnectionOptions) {
     if (reason === "lost") await withTabLock(signOutLock(options.userId), async () => undefined);
     if (destroyed || (options.stillSignedIn && !options.stillSignedIn())) return;
     entry.replacing = true;
-    const carry = reason === "server" ? (options.rescueOf?.(entry.name, entry.doc, (t) => entry.ack.isAcknowledged(t)) ?? null) : null;
+    const carry = reason === "server" ? (options.rescueOf?.(entry.name, entry.doc, (t) => entry.ack.isAcknowledged(t), entry.ack.acknowledged) ?? null) : null;
     await entry.close(false);
     link.changed();
     const dbName = cacheName(options.userId, entry.name);
@@ -175,11 +180,8 @@ export function createConnection(options: ConnectionOptions) {
     opened.whenSynced(() => setTimeout(() => carryOver(), 0));
     const carryOver = () => {
       if (opened.closed) return;
-      const carried = first && carry ? carry(fresh.doc) : 0;
-      if (carried > 0) {
-        const what = carried === 1 ? "1 message you wrote here was" : `${carried} messages you wrote here were`;
-        opened.patch({ notice: `${RESET_NOTICE} ${what} not on the server yet and ${carried === 1 ? "has" : "have"} been sent again.` });
-      }
+      const carried = first && carry ? carry(fresh.doc) : null;
+      if (carried) opened.patch({ notice: `${RESET_NOTICE} ${carried}` });
       fresh.release();
     };
   }
