@@ -1,9 +1,9 @@
-import { findMessage, requestStop } from "@junokit/doc-model";
+import { findMessage, readIndexPersonas, requestStop, workspaceIndexDocName, writeMeta } from "@junokit/doc-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterEnv, dropSchema } from "../support/cluster";
 import { startOpenAiSse, type OpenAiSse } from "../support/openai-sse";
-import { addMember, startTestServer, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
-import { open, replies, replyTo, say, settled, TEST_KEY, TEST_MODEL } from "./ai-support";
+import { addMember, api, startTestServer, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
+import { open, replies, replyTo, say, settled, TEST_KEY, TEST_MODEL, untilPresence } from "./ai-support";
 
 let sse: OpenAiSse;
 const peers: Peer[] = [];
@@ -48,5 +48,22 @@ describe("AI peer in a cluster", () => {
     expect((await settled(onA, second, 3000)).status).toBe("stopped");
     expect(await sse.requestsFor("cluster-two")[0]!.ended).toMatchObject({ aborted: true });
     expect(replies(onB, second)).toHaveLength(1);
+  });
+
+  it("AI-19 a persona created through one instance reaches the other's index mirror, presence and replies", async () => {
+    const [a, b] = servers as [TestServer, TestServer];
+    const c = await workspaceWithConversation(a.url);
+    const index = await open(a.wsUrl, workspaceIndexDocName(c.workspaceId), c.owner, peers);
+    const onA = await open(a.wsUrl, c.docName, c.owner, peers);
+    const created = await api(b.url, `/api/workspaces/${c.workspaceId}/personas`, {
+      token: c.owner.token, body: { name: "Clustered", color: "#0e7490", systemPrompt: "You are Clustered.", model: "vendor/clustered", temperature: 0.4 },
+    });
+    expect(created.status).toBe(201);
+    await until(index.doc, () => readIndexPersonas(index.doc).some((p) => p.id === created.body.id));
+    writeMeta(onA.doc, { persona: created.body.id });
+    await untilPresence(onA, (s) => s.user.name === "Clustered" && s.ai.model === "vendor/clustered");
+    sse.when("cluster-persona", { steps: [{ content: "Hi." }, { finish: "stop" }, { done: true }] });
+    expect(await settled(onA, say(onA, c.owner, "cluster-persona go"))).toMatchObject({ status: "done", authorName: "Clustered", model: "vendor/clustered" });
+    expect(sse.requestsFor("cluster-persona")[0]!.body).toMatchObject({ model: "vendor/clustered", temperature: 0.4 });
   });
 });
