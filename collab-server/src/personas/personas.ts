@@ -42,8 +42,9 @@ export function createPersonas({ store, workspaces, writer, logger, onChange }: 
     return next;
   }
 
+  /** The store has the change: the mirror and the AI follow (a failed mirror heals at the next change). */
   async function changed(workspaceId: string): Promise<void> {
-    await mirror(workspaceId);
+    await mirror(workspaceId).catch((err: unknown) => logger.error({ err, workspaceId }, "mirroring the personas into the workspace index failed"));
     onChange?.(workspaceId);
   }
 
