@@ -3,6 +3,7 @@
 import type { AiStreamingRun } from "./ai-streaming";
 import { CLUSTER_SETUPS, SETUP_LABEL, type ClusterFanoutRun, type ClusterResult, type ClusterSetup, type ClusterThroughput } from "./cluster";
 import { renderBrowser } from "./browser";
+import { renderOfflineSearch } from "./offline-search";
 import { renderLocalModel } from "./local-model";
 import type { TargetKind } from "./protocol";
 import type { BenchResults } from "./suite";
@@ -318,6 +319,7 @@ export function renderReport(results: BenchResults, report: Report): string {
   if (report.clusterRows.length > 0) out.push("", renderClusterTable(results, report.clusterRows));
   if (results.localModel) out.push("", renderLocalModel(results.localModel));
   if (results.browser) out.push("", renderBrowser(results.browser));
+  if (results.offlineSearch) out.push("", renderOfflineSearch(results.offlineSearch));
   for (const e of results.errors) out.push(`ERROR in ${e.scenario} (${e.target}): ${e.error}`);
   const { commit, changedFiles } = results.source;
   out.push("", `mode ${results.mode} · ${(results.durationMs / 1000).toFixed(0)} s · ${results.machine.cpus} cores · Node ${results.machine.node} · code ${commit}${changedFiles > 0 ? ` + ${changedFiles} uncommitted server/doc-model changes` : ""}`);

@@ -1,7 +1,7 @@
 // `npm run bench`: runs the suite, prints the table and the goals on stdout, progress on
 // stderr, and writes bench/results/latest.json. BENCH_QUICK=1 for a fast smoke-sized run;
 // BENCH_PROFILE=1 writes V8 CPU profiles of the servers to bench/results/profiles;
-// BENCH_ONLY=ai,cluster runs only those scenario groups (fanout, load, memory, ai, cluster, local-model).
+// BENCH_ONLY=ai,cluster runs only those scenario groups (fanout, load, memory, ai, cluster, local-model, browser, offline-search).
 import { fileURLToPath } from "node:url";
 import { writeResults } from "./results";
 import { buildReport, renderReport } from "./report";

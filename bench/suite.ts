@@ -12,6 +12,7 @@ import { runColdLoad, type LoadResult, type LoadSizes } from "./cold-load";
 import { runDurability, type DurabilityResult, type DurabilitySizes } from "./durability";
 import { runFanout, type FanoutRun, type FanoutSizes } from "./fanout";
 import { BROWSER_FULL, BROWSER_QUICK, BROWSER_TINY, runBrowserBench, type BrowserResult, type BrowserSizes } from "./browser";
+import { OFFLINE_SEARCH_FULL, OFFLINE_SEARCH_QUICK, OFFLINE_SEARCH_TINY, runOfflineSearchBench, type OfflineSearchResult, type OfflineSearchSizes } from "./offline-search";
 import { LOCAL_MODEL_FULL, LOCAL_MODEL_QUICK, LOCAL_MODEL_TINY, runLocalModelBench, type LocalModelResult, type LocalModelSizes } from "./local-model";
 import { measureConnections, measureDocuments, type MemoryResult, type MemorySizes } from "./memory";
 import { TARGET_LABEL, TARGETS, type TargetKind } from "./protocol";
@@ -27,10 +28,11 @@ export interface BenchSizes {
   cluster: ClusterSizes;
   localModel: LocalModelSizes;
   browser: BrowserSizes;
+  offlineSearch: OfflineSearchSizes;
 }
 
 /** Scenario groups, in the order they run; BENCH_ONLY=ai,cluster runs just those. */
-export const SCENARIOS = ["fanout", "load", "memory", "ai", "cluster", "local-model", "browser"] as const;
+export const SCENARIOS = ["fanout", "load", "memory", "ai", "cluster", "local-model", "browser", "offline-search"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const FULL: BenchSizes = {
@@ -42,6 +44,7 @@ export const FULL: BenchSizes = {
   cluster: { peers: [10, 100], edits: 200, warmup: 20, intervalMs: 20, rounds: 1, quietWaitMs: 2_000, conversations: 10, seconds: 5 },
   localModel: LOCAL_MODEL_FULL,
   browser: BROWSER_FULL,
+  offlineSearch: OFFLINE_SEARCH_FULL,
 };
 
 export const QUICK: BenchSizes = {
@@ -53,6 +56,7 @@ export const QUICK: BenchSizes = {
   cluster: { peers: [10, 100], edits: 50, warmup: 10, intervalMs: 20, rounds: 1, quietWaitMs: 0, conversations: 10, seconds: 2 },
   localModel: LOCAL_MODEL_QUICK,
   browser: BROWSER_QUICK,
+  offlineSearch: OFFLINE_SEARCH_QUICK,
 };
 
 /** Just enough to prove the harness works end to end (the smoke test). */
@@ -65,6 +69,7 @@ export const TINY: BenchSizes = {
   cluster: { peers: [3], edits: 10, warmup: 2, intervalMs: 5, rounds: 1, quietWaitMs: 0, conversations: 2, seconds: 0.5 },
   localModel: LOCAL_MODEL_TINY,
   browser: BROWSER_TINY,
+  offlineSearch: OFFLINE_SEARCH_TINY,
 };
 
 export interface FanoutFigure {
@@ -110,6 +115,8 @@ export interface BenchResults {
   localModel?: LocalModelResult;
   /** Cached conversations in Chromium: navigation → first message painted (issue 5). */
   browser?: BrowserResult;
+  /** This device's cached conversations searched offline in Chromium (SPEC SRCH-7). */
+  offlineSearch?: OfflineSearchResult;
   errors: BenchError[];
 }
 
@@ -223,6 +230,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
   }
 
+  let offlineSearch: OfflineSearchResult | undefined;
+  if (runs("offline-search")) {
+    try {
+      offlineSearch = await runOfflineSearchBench(sizes.offlineSearch, progress);
+    } catch (err) {
+      failed("offline search", "chromium", err);
+    }
+  }
+
   return {
     mode: options.mode,
     startedAt: new Date(started).toISOString(),
@@ -242,6 +258,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     ...(cluster ? { cluster } : {}),
     ...(localModel ? { localModel } : {}),
     ...(browser ? { browser } : {}),
+    ...(offlineSearch ? { offlineSearch } : {}),
     errors,
   };
 }

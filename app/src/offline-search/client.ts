@@ -8,6 +8,8 @@ import { answer, type SearchReply, type SearchRequest } from "./protocol";
 export interface DeviceSearchResult {
   hits: SearchHit[];
   status: DeviceSearchStatus;
+  /** Time the query took in the index, ms (reading the copies is `status.readMs`). */
+  searchMs: number;
 }
 
 const IDLE_MS = 60_000;
@@ -73,7 +75,7 @@ function receive(reply: SearchReply): void {
     return;
   }
   waiting.delete(reply.id);
-  if (reply.type === "result") w.resolve({ hits: reply.hits, status: reply.status });
+  if (reply.type === "result") w.resolve({ hits: reply.hits, status: reply.status, searchMs: reply.searchMs });
   else w.reject(new Error(`Searching this device failed: ${reply.message}`));
   if (waiting.size === 0) idleTimer = setTimeout(stopDeviceSearch, IDLE_MS);
 }

@@ -26,6 +26,10 @@ export interface DeviceSearchStatus {
   /** Cached, but IndexedDB failed reading them. */
   unreadable: ConversationRef[];
   done: boolean;
+  /** Time the refresh that produced this status took to read and index, ms. */
+  readMs: number;
+  /** Characters of text in the index (bounded by the budget). */
+  indexedChars: number;
 }
 
 export interface DeviceSearchOptions {
@@ -97,8 +101,11 @@ export class DeviceSearch {
     const now = this.options.now ?? Date.now;
     const key = `${request.userId}\n${request.workspaceId}\n${request.conversations.map((c) => c.id).join(",")}`;
     if (this.last?.key === key && now() - this.last.at < (this.options.freshMs ?? DEFAULT_FRESH_MS)) return this.last.status;
+    const began = performance.now();
     this.useScope(`${request.userId}\n${request.workspaceId}`);
-    const status: DeviceSearchStatus = { total: request.conversations.length, read: 0, searched: 0, notCached: [], leftOut: [], unreadable: [], done: false };
+    const status: DeviceSearchStatus = {
+      total: request.conversations.length, read: 0, searched: 0, notCached: [], leftOut: [], unreadable: [], done: false, readMs: 0, indexedChars: this.usedChars,
+    };
     const listed = new Set(request.conversations.map((c) => c.id));
     for (const id of [...this.known.keys()]) if (!listed.has(id)) await this.forget(request.workspaceId, id);
     onProgress?.({ ...status });
@@ -107,10 +114,12 @@ export class DeviceSearch {
       if (outcome === "searched") status.searched++;
       else status[outcome].push(conversation);
       status.read++;
+      status.indexedChars = this.usedChars;
       onProgress?.({ ...status });
       await this.pause();
     }
     status.done = true;
+    status.readMs = performance.now() - began;
     this.last = { key, at: now(), status };
     return status;
   }

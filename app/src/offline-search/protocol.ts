@@ -11,15 +11,16 @@ export interface SearchRequest extends RefreshRequest {
 
 export type SearchReply =
   | { id: number; type: "progress"; status: DeviceSearchStatus }
-  | { id: number; type: "result"; hits: SearchHit[]; status: DeviceSearchStatus }
+  | { id: number; type: "result"; hits: SearchHit[]; status: DeviceSearchStatus; searchMs: number }
   | { id: number; type: "error"; message: string };
 
 /** Refreshes the index from the cached copies (reporting progress), then searches it. */
 export async function answer(search: DeviceSearch, request: SearchRequest, reply: (r: SearchReply) => void): Promise<void> {
   try {
     const status = await search.refresh(request, (s) => reply({ id: request.id, type: "progress", status: s }));
+    const began = performance.now();
     const hits = await search.search(request.query, request.limit);
-    reply({ id: request.id, type: "result", hits, status });
+    reply({ id: request.id, type: "result", hits, status, searchMs: performance.now() - began });
   } catch (error) {
     reply({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error) });
   }

@@ -2,7 +2,7 @@ import type { IndexEntry } from "@junokit/doc-model";
 import { useEffect, useRef, useState } from "react";
 import { ApiError, describeError } from "../api";
 import { sessionStore } from "../auth";
-import { searchDevice, type DeviceSearchStatus } from "../offline-search";
+import { searchDevice, type DeviceSearchResult, type DeviceSearchStatus } from "../offline-search";
 import { navigate } from "../shell/route";
 import { revealMessage } from "./reveal";
 import { MAX_QUERY_CHARS, searchWorkspace, snippetParts, type SearchHit } from "./search-api";
@@ -66,7 +66,7 @@ export function SearchPalette({ workspaceId, workspaceName, userId, conversation
 }
 
 /** Hits from the server, or from this device's cached conversations (`device`, SPEC SRCH-7). */
-type Result = { query: string; hits: SearchHit[]; device?: DeviceSearchStatus } | { query: string; error: string };
+type Result = { query: string; hits: SearchHit[]; device?: DeviceSearchResult } | { query: string; error: string };
 
 interface PaletteProps extends Omit<Props, "onOpened"> {
   onClose(): void;
@@ -106,7 +106,7 @@ function Palette({ workspaceId, workspaceName, userId, conversations, onClose, o
     // Offline, or the server can't be reached: search the conversations kept on this device.
     const onDevice = () =>
       searchDevice({ userId, workspaceId, conversations: list.current, query: q }, (status) => current() && setReading(status)).then(
-        ({ hits, status }): Result => ({ query: q, hits, device: status }),
+        (device): Result => ({ query: q, hits: device.hits, device }),
       );
     const timer = setTimeout(() => {
       const search: Promise<Result> = !navigator.onLine
@@ -184,7 +184,7 @@ function Palette({ workspaceId, workspaceName, userId, conversations, onClose, o
         />
         <div className="search-palette__status" aria-live="polite">
           {reading && <DeviceReading status={reading} />}
-          {!reading && result && "device" in result && result.device && <DeviceScope status={result.device} />}
+          {!reading && result && "device" in result && result.device && <DeviceScope result={result.device} />}
           {result && "error" in result && <span className="search-palette__error">{result.error}</span>}
           {result && "hits" in result && result.hits.length === 0 && <span className="muted">Nothing matches “{result.query}”.</span>}
           {!result && !reading && (
@@ -230,11 +230,21 @@ function DeviceReading({ status }: { status: DeviceSearchStatus }) {
   );
 }
 
-/** Says that these results come from this device, and which conversations it could not search. */
-function DeviceScope({ status }: { status: DeviceSearchStatus }) {
+/**
+ * Says that these results come from this device, and which conversations it could not search
+ * (with its timings for the benchmark, bench/offline-search.ts).
+ */
+function DeviceScope({ result }: { result: DeviceSearchResult }) {
+  const { status } = result;
   const count = (n: number) => `${n} conversation${n === 1 ? "" : "s"}`;
   return (
-    <div className="search-palette__device" data-search-source="device">
+    <div
+      className="search-palette__device"
+      data-search-source="device"
+      data-read-ms={status.readMs.toFixed(1)}
+      data-search-ms={result.searchMs.toFixed(1)}
+      data-indexed-chars={status.indexedChars}
+    >
       <p>
         <strong>Offline:</strong> searched the {count(status.searched)} kept on this device, not the server.
       </p>
