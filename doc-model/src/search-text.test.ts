@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeSnippet } from "./search-text";
+import { makeSnippet, normalizeWord } from "./search-text";
 
 const marked = (s: { snippet: string; highlights: [number, number][] }) => s.highlights.map(([a, b]) => s.snippet.slice(a, b));
 
@@ -25,5 +25,9 @@ describe("snippets", () => {
   it("starts at the beginning when nothing matches (title-only hits)", () => {
     const s = makeSnippet("alpha beta gamma", new Set());
     expect(s).toEqual({ snippet: "alpha beta gamma", highlights: [] });
+  });
+
+  it("folds words the same way with or without accents (SRCH-1)", () => {
+    expect(["Deploy_V2", "ÉCOLE", "Ångström", "naïve", "ǅemal", "x".repeat(65)].map(normalizeWord)).toEqual(["deploy_v2", "ecole", "angstrom", "naive", "dzemal", null]);
   });
 });
