@@ -4,6 +4,7 @@ import { AuthScreen, forgetUser, sessionStore, signOut, storedSession } from "..
 import { askForPersistentStorage, forgetLocalData } from "../cache";
 import { createConnection, exposeForDebugging, signOutLock, useStore, waitingText, withTabLock, type Connection } from "../connection";
 import { conversationScreen, rescueUnsent } from "../conversation";
+import { stopDeviceSearch } from "../offline-search";
 import { startAppUpdates } from "./update";
 import { UpdatePrompt } from "./UpdatePrompt";
 import { Workspace } from "./Workspace";
@@ -66,6 +67,8 @@ async function signOutHere(connection: Connection, userId: string): Promise<void
   // Other tabs wait for this lock before reacting to their deleted caches (documents.ts).
   await withTabLock(signOutLock(userId), async () => {
     forgetUser(userId);
+    // The offline search's index holds this person's messages in memory.
+    stopDeviceSearch();
     await connection.destroy();
     await forgetLocalData(userId);
   });
