@@ -1,18 +1,17 @@
 // AI streaming (issue 4, DESIGN.md §8): a scripted OpenAI-compatible endpoint (its own process)
-// emits a reply token by token at a fixed spacing; 1, 10 or 100 peers (in this process) watch it
-// arrive. Delay = a peer's text first covering token k − the endpoint writing token k, both in
-// hrtime ms (CLOCK_MONOTONIC, one clock for every process on the host).
+// emits a reply token by token at a fixed spacing; 1, 10 or 100 peers (in a process of their
+// own, peers-host.ts) watch it arrive. Delay = the frame carrying token k reaching a peer's
+// socket − the endpoint writing token k, both in hrtime ms (CLOCK_MONOTONIC, one clock for every
+// process on the host). Server CPU is read inside each target process (process.cpuUsage).
 //   raw ws           the server reads the stream and sends each token to every socket
 //   bare Hocuspocus  a direct connection writes one transaction per token
 //   JunoKit          a person's message in an AI conversation; the AI peer answers it
-import { appendMessage, messageList, messageText, readMessage, readStatus, type MessageMap } from "@junokit/doc-model";
-import type * as Y from "yjs";
-import { closePeers, closeRawPeers, docAccess, openPeers, openRawPeers, within, type DocAccess, type Peer, type RawPeer } from "./clients";
+import { docAccess, type DocAccess } from "./clients";
 import type { Endpoint } from "./ai-endpoint";
-import { nowMs, RELAY_END, TARGET_LABEL, type AiReplyReport, type TargetKind, type UpstreamRequest } from "./protocol";
+import { TARGET_LABEL, type AiReplyReport, type Arrival, type Command, type PeerReply, type RelayResult, type ReplyTraceResult, type TargetKind, type UpstreamRequest } from "./protocol";
 import { foreignLoad, ownCpuMs, sampleMachine } from "./machine";
 import { percentile, summarize, type Summary } from "./samples";
-import type { TargetServer } from "./targets";
+import { startChild, type TargetServer } from "./targets";
 
 export interface AiStreamingSizes {
   peers: number[];
@@ -43,7 +42,10 @@ export interface AiStreamingRun {
   lost: number;
   /** Hocuspocus targets: endpoint → the token in the server's own copy of the document. */
   intoDocument?: { firstToken: Summary; laterTokens: Summary };
+  /** The server process's CPU from the prompt until the reply is done at every peer, ÷ tokens. */
   serverCpuPerTokenUs: number;
+  /** The server process's CPU from passing on the first token to passing on the last, ÷ the tokens in between. */
+  streamingCpuPerTokenUs: number;
   /** Hocuspocus targets, at one peer: document updates from the prompt until the reply is done. */
   updatesPerReply?: number;
   /** Those updates per second of the reply (median reply). */
@@ -62,27 +64,27 @@ export interface AiStreamingRun {
 
 type Progress = (message: string) => void;
 
-/** When a peer's copy of the reply grew, and to what length. */
-interface Arrival {
-  at: number;
-  length: number;
-}
-
-/** One reply as one peer saw it. */
-interface Sighting {
-  arrivals: Arrival[];
-  done: Promise<void>;
-  stop(): void;
-}
-
 /** One reply, as the endpoint wrote it and as every peer saw it. */
 interface ReplyRecord {
   request: UpstreamRequest;
-  sightings: Pick<Sighting, "arrivals">[];
+  sightings: Arrival[][];
   /** The reply's growth in the server's copy of the document. */
   server?: Arrival[];
   cpuMs: number;
+  /** Server CPU from passing on the first token to passing on the last (ms). */
+  streamingCpuMs: number;
   updates?: number[];
+}
+
+/** What the peers process answers to peersSettle. */
+interface Settled {
+  sightings: Arrival[][];
+  updates?: number[];
+}
+
+/** The peers' process (peers-host.ts). */
+interface Peers {
+  request<T>(command: Command, timeoutMs?: number): Promise<T>;
 }
 
 /** "t0 t1 t2 …": word tokens with no leading space on the first, so lengths add up exactly. */
@@ -105,25 +107,36 @@ export async function runAiStreaming(
   sizes: AiStreamingSizes,
   progress: Progress,
 ): Promise<AiStreamingResult> {
-  const runs: AiStreamingRun[] = [];
-  const order = [...targets.keys()];
-  for (const [i, peers] of sizes.peers.entries()) {
-    // Rotate the order per peer count, so a drifting machine load favours no target.
-    for (const kind of order.map((_, k) => order[(k + i) % order.length]!)) {
-      const target = targets.get(kind)!;
-      const label = `AI streaming N=${peers} · ${TARGET_LABEL[kind]}`;
-      const machineFrom = sampleMachine();
-      const ownFrom = ownCpuMs() + (await target.request<number>({ cmd: "cpu" })) + (await endpoint.cpuMs());
-      const run =
-        kind === "raw" ? await rawRun(target, endpoint, peers, sizes, label, progress)
-        : kind === "bare" ? await bareRun(target, endpoint, peers, sizes, label, progress)
-        : await junoRun(target, endpoint, peers, sizes, label, progress);
-      const own = ownCpuMs() + (await target.request<number>({ cmd: "cpu" })) + (await endpoint.cpuMs()) - ownFrom;
-      runs.push({ ...run, foreignLoad: foreignLoad(machineFrom, sampleMachine(), own) });
+  const peers = await startChild("peers");
+  try {
+    const runs: AiStreamingRun[] = [];
+    const order = [...targets.keys()];
+    const othersCpu = async (target: TargetServer) =>
+      ownCpuMs() + (await target.request<number>({ cmd: "cpu" })) + (await endpoint.cpuMs()) + (await peers.request<number>({ cmd: "cpu" }));
+    for (const [i, count] of sizes.peers.entries()) {
+      // Rotate the order per peer count, so a drifting machine load favours no target.
+      for (const kind of order.map((_, k) => order[(k + i) % order.length]!)) {
+        const target = targets.get(kind)!;
+        const label = `AI streaming N=${count} · ${TARGET_LABEL[kind]}`;
+        const machineFrom = sampleMachine();
+        const ownFrom = await othersCpu(target);
+        // BENCH_AI_PROFILE=<dir>: a V8 CPU profile of the server over this target's run at this N.
+        const profileDir = process.env.BENCH_AI_PROFILE;
+        if (profileDir) await target.request({ cmd: "profile", action: "start" });
+        const run =
+          kind === "raw" ? await rawRun(target, endpoint, peers, count, sizes, label, progress)
+          : kind === "bare" ? await bareRun(target, endpoint, peers, count, sizes, label, progress)
+          : await junoRun(target, endpoint, peers, count, sizes, label, progress);
+        if (profileDir) await target.request({ cmd: "profile", action: "stop", file: `${profileDir}/ai-${kind}-n${count}.cpuprofile` });
+        const own = (await othersCpu(target)) - ownFrom;
+        runs.push({ ...run, foreignLoad: foreignLoad(machineFrom, sampleMachine(), own) });
+      }
     }
+    const raw = targets.get("raw");
+    return { runs, ...(raw ? { streamReadCpuPerTokenUs: await streamReadRun(raw, endpoint, sizes, progress) } : {}) };
+  } finally {
+    await peers.stop();
   }
-  const raw = targets.get("raw");
-  return { runs, ...(raw ? { streamReadCpuPerTokenUs: await streamReadRun(raw, endpoint, sizes, progress) } : {}) };
 }
 
 async function streamReadRun(target: TargetServer, endpoint: Endpoint, sizes: AiStreamingSizes, progress: Progress): Promise<number> {
@@ -134,11 +147,11 @@ async function streamReadRun(target: TargetServer, endpoint: Endpoint, sizes: Ai
     const prompt = `bench-read-r${r}.`;
     await script(endpoint, prompt, sizes);
     const cpuFrom = await target.request<number>({ cmd: "cpu" });
-    const read = await target.request<number>({ cmd: "relay", url: endpoint.baseUrl, prompt }, replyDeadline(sizes));
+    const read = await target.request<RelayResult>({ cmd: "relay", url: endpoint.baseUrl, prompt }, replyDeadline(sizes));
     const used = (await target.request<number>({ cmd: "cpu" })) - cpuFrom;
     if (r > 0) {
       cpuMs += used;
-      tokens += read;
+      tokens += read.tokens;
     }
   }
   return tokens > 0 ? (cpuMs * 1000) / tokens : Number.NaN;
@@ -156,76 +169,61 @@ function written(endpoint: Endpoint, prompt: string, sizes: AiStreamingSizes): P
 
 const replyDeadline = (sizes: AiStreamingSizes) => 30_000 + sizes.tokens * sizes.spacingMs * 3;
 
-async function rawRun(target: TargetServer, endpoint: Endpoint, peers: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
-  const sockets = await openRawPeers(target, peers);
+const relayCpu = (relay: RelayResult) => relay.cpuAtLastMs - relay.cpuAtFirstMs;
+
+async function rawRun(target: TargetServer, endpoint: Endpoint, peers: Peers, count: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
+  await peers.request({ cmd: "peersOpen", wsUrl: target.wsUrl, count, wave: 50 });
   const records: ReplyRecord[] = [];
   try {
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
-      const prompt = `bench-raw-n${peers}-r${r}.`;
+      const prompt = `bench-raw-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
-      const sightings = sockets.map(watchRawReply);
+      await peers.request({ cmd: "peersWatch", replyTo: prompt });
       const cpuFrom = await target.request<number>({ cmd: "cpu" });
-      await target.request({ cmd: "relay", url: endpoint.baseUrl, prompt }, replyDeadline(sizes));
-      await within(Promise.all(sightings.map((s) => s.done)), 10_000, "raw reply at every peer");
+      const relay = await target.request<RelayResult>({ cmd: "relay", url: endpoint.baseUrl, prompt }, replyDeadline(sizes));
+      const seen = await peers.request<Settled>({ cmd: "peersSettle", timeoutMs: 10_000 });
       const cpuMs = (await target.request<number>({ cmd: "cpu" })) - cpuFrom;
-      sightings.forEach((s) => s.stop());
-      if (r > 0) records.push({ request: await written(endpoint, prompt, sizes), sightings, cpuMs });
+      if (r > 0) records.push({ request: await written(endpoint, prompt, sizes), sightings: seen.sightings, cpuMs, streamingCpuMs: relayCpu(relay) });
     }
   } finally {
-    closeRawPeers(sockets);
+    await peers.request({ cmd: "peersClose" });
   }
-  return figures("raw", peers, sizes, records);
+  return figures("raw", count, sizes, records);
 }
 
-function watchRawReply(peer: RawPeer): Sighting {
-  const arrivals: Arrival[] = [];
-  let length = 0;
-  let ended!: () => void;
-  const done = new Promise<void>((resolve) => (ended = resolve));
-  const onMessage = (data: Buffer) => {
-    const token = data.toString("utf8");
-    if (token === RELAY_END) return ended();
-    length += token.length;
-    arrivals.push({ at: nowMs(), length });
-  };
-  peer.socket.on("message", onMessage);
-  return { arrivals, done, stop: () => peer.socket.off("message", onMessage) };
-}
-
-async function bareRun(target: TargetServer, endpoint: Endpoint, peers: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
+async function bareRun(target: TargetServer, endpoint: Endpoint, peers: Peers, count: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
   const access = await docAccess(target);
   const doc = await access.newConversation();
-  const clients = await openPeers(target, doc, access.token, peers);
+  await peers.request({ cmd: "peersOpen", wsUrl: target.wsUrl, count, wave: 50, doc, token: access.token });
   const records: ReplyRecord[] = [];
   try {
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
-      const prompt = `bench-bare-n${peers}-r${r}.`;
+      const prompt = `bench-bare-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
-      const updates = countUpdates(clients[0]!.doc);
-      const sightings = clients.map((c) => watchReply(c.doc, prompt));
+      await peers.request({ cmd: "peersWatch", replyTo: prompt, countUpdates: true });
       await target.request({ cmd: "traceReply", doc, replyTo: prompt });
       const cpuFrom = await target.request<number>({ cmd: "cpu" });
-      await target.request({ cmd: "relay", url: endpoint.baseUrl, prompt, doc, replyId: `reply-${prompt}` }, replyDeadline(sizes));
-      await within(Promise.all(sightings.map((s) => s.done)), 10_000, "bare reply done at every peer");
+      const relay = await target.request<RelayResult>({ cmd: "relay", url: endpoint.baseUrl, prompt, doc, replyId: `reply-${prompt}` }, replyDeadline(sizes));
+      const seen = await peers.request<Settled>({ cmd: "peersSettle", timeoutMs: 10_000 });
       const cpuMs = (await target.request<number>({ cmd: "cpu" })) - cpuFrom;
-      const server = await target.request<Arrival[]>({ cmd: "replyTrace" });
-      sightings.forEach((s) => s.stop());
-      if (r > 0) records.push({ request: await written(endpoint, prompt, sizes), sightings, server, cpuMs, updates: updates.stop() });
-      else updates.stop();
+      const server = (await target.request<ReplyTraceResult>({ cmd: "replyTrace" })).arrivals;
+      if (r > 0) {
+        records.push({ request: await written(endpoint, prompt, sizes), sightings: seen.sightings, server, cpuMs, streamingCpuMs: relayCpu(relay), ...(seen.updates ? { updates: seen.updates } : {}) });
+      }
     }
   } finally {
-    closePeers(clients);
+    await peers.request({ cmd: "peersClose" });
   }
-  return figures("bare", peers, sizes, records);
+  return figures("bare", count, sizes, records);
 }
 
-async function junoRun(target: TargetServer, endpoint: Endpoint, peers: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
+async function junoRun(target: TargetServer, endpoint: Endpoint, peers: Peers, count: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
   const access = await docAccess(target);
   // A fresh conversation per peer count, so every count starts from the same prompt size.
   const doc = await access.newConversation();
-  const clients = await openPeers(target, doc, access.token, peers);
+  await peers.request({ cmd: "peersOpen", wsUrl: target.wsUrl, count, wave: 50, doc, token: access.token });
   const records: ReplyRecord[] = [];
   const asked: string[] = [];
   const overhead: number[] = [];
@@ -233,102 +231,62 @@ async function junoRun(target: TargetServer, endpoint: Endpoint, peers: number, 
   try {
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
-      const prompt = `bench-junokit-n${peers}-r${r}.`;
+      const prompt = `bench-junokit-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
-      const id = `q-n${peers}-r${r}`;
-      const sightings = clients.map((c) => watchReply(c.doc, id));
+      const id = `q-n${count}-r${r}`;
+      await peers.request({ cmd: "peersWatch", replyTo: id, countUpdates: true });
       await target.request({ cmd: "traceReply", doc, replyTo: id });
       const cpuFrom = await target.request<number>({ cmd: "cpu" });
-      say(clients[0]!, access, id, prompt);
-      const updates = countUpdates(clients[0]!.doc);
-      await within(Promise.all(sightings.map((s) => s.done)), replyDeadline(sizes), "JunoKit reply done at every peer");
+      await say(peers, access, id, prompt);
+      const seen = await peers.request<Settled>({ cmd: "peersSettle", timeoutMs: replyDeadline(sizes) }, replyDeadline(sizes) + 5_000);
       const cpuMs = (await target.request<number>({ cmd: "cpu" })) - cpuFrom;
-      const server = await target.request<Arrival[]>({ cmd: "replyTrace" });
-      sightings.forEach((s) => s.stop());
-      expectReply(clients[0]!.doc, id, replyText(sizes.tokens));
+      const trace = await target.request<ReplyTraceResult>({ cmd: "replyTrace" });
+      await expectReply(peers, id, replyText(sizes.tokens));
       if (r > 0) {
-        records.push({ request: await written(endpoint, prompt, sizes), sightings, server, cpuMs, updates: updates.stop() });
+        // From the first token into the document to the last (the write that ends the reply).
+        const streamingCpuMs = trace.cpuAtEndMs - trace.cpuAtFirstMs;
+        records.push({ request: await written(endpoint, prompt, sizes), sightings: seen.sightings, server: trace.arrivals, cpuMs, streamingCpuMs, ...(seen.updates ? { updates: seen.updates } : {}) });
         asked.push(id);
-      } else updates.stop();
+      }
     }
     // App overhead: short replies, one at a time, person's message → the endpoint's request.
     for (let i = 0; i < sizes.overheadPrompts; i++) {
       if (i % 10 === 0) progress(`${label} · message → request ${i + 1}–${Math.min(i + 10, sizes.overheadPrompts)}/${sizes.overheadPrompts}`);
-      const prompt = `bench-quick-n${peers}-${i}.`;
+      const prompt = `bench-quick-n${count}-${i}.`;
       await endpoint.script(prompt, "ok", 0);
-      const id = `quick-n${peers}-${i}`;
-      const sighting = watchReply(clients[0]!.doc, id);
-      const sentAt = nowMs();
-      say(clients[0]!, access, id, prompt);
+      const id = `quick-n${count}-${i}`;
+      await peers.request({ cmd: "peersWatch", replyTo: id, peers: 1 });
+      const sentAt = await say(peers, access, id, prompt);
       const request = await endpoint.request(prompt, { ended: false, timeoutMs: 30_000 });
       overhead.push(request.receivedAt - sentAt);
-      await within(sighting.done, 30_000, "quick reply done");
-      sighting.stop();
+      await peers.request<Settled>({ cmd: "peersSettle", timeoutMs: 30_000 });
       quick.push(id);
     }
   } finally {
-    closePeers(clients);
+    await peers.request({ cmd: "peersClose" });
   }
   const reports = await target.request<AiReplyReport[]>({ cmd: "aiReplies" });
   const reportOf = (id: string) => reports.find((r) => r.replyTo === id);
   const writes = asked.map((id) => reportOf(id)?.writes).filter((w): w is number => w !== undefined);
   const inServer = quick.map((id) => reportOf(id)?.startMs).filter((s): s is number => s !== undefined);
   return {
-    ...figures("junokit", peers, sizes, records),
+    ...figures("junokit", count, sizes, records),
     writesPerReply: median(writes),
     overhead: summarize(overhead),
     overheadInServer: summarize(inServer),
   };
 }
 
-/** A person's message, written by one of the peers (as the app does). */
-function say(peer: Peer, access: DocAccess, id: string, text: string): void {
-  appendMessage(peer.doc, { id, role: "user", authorId: access.author.id, authorName: access.author.name, createdAt: Date.now(), text });
+/** A person's message, written by peer 0 (as the app does); resolves to when it was appended. */
+function say(peers: Peers, access: DocAccess, id: string, text: string): Promise<number> {
+  return peers.request<number>({ cmd: "peersSay", messageId: id, text, author: access.author });
 }
 
-function expectReply(doc: Y.Doc, replyTo: string, expected: string): void {
-  const reply = messageList(doc).toArray().map(readMessage).find((m) => m.replyTo === replyTo);
+async function expectReply(peers: Peers, replyTo: string, expected: string): Promise<void> {
+  const reply = await peers.request<PeerReply | null>({ cmd: "peersReply", replyTo });
   if (reply?.status !== "done" || reply.text !== expected) {
     throw new Error(`the AI's reply to ${replyTo} is ${reply ? `${reply.status} (${reply.error ?? `${reply.text.length} of ${expected.length} characters`})` : "missing"}`);
   }
-}
-
-/**
- * Watches for the assistant message answering `replyTo`, then notes each growth of its text
- * (only the reply's Y.Text is observed: the peers share this process with the endpoint).
- */
-function watchReply(doc: Y.Doc, replyTo: string): Sighting {
-  const list = messageList(doc);
-  const arrivals: Arrival[] = [];
-  let settle!: () => void;
-  const done = new Promise<void>((resolve) => (settle = resolve));
-  let cleanup = () => list.unobserve(find);
-  const follow = (reply: MessageMap) => {
-    list.unobserve(find);
-    const text = messageText(reply);
-    const grew = () => arrivals.push({ at: nowMs(), length: text.length });
-    const ended = () => readStatus(reply) !== "streaming" && settle();
-    text.observe(grew);
-    reply.observe(ended);
-    cleanup = () => (text.unobserve(grew), reply.unobserve(ended));
-    if (text.length > 0) grew();
-    ended();
-  };
-  function find(): void {
-    const reply = list.toArray().find((m) => readMessage(m).replyTo === replyTo);
-    if (reply) follow(reply);
-  }
-  list.observe(find);
-  find();
-  return { arrivals, done, stop: () => cleanup() };
-}
-
-/** Document updates one peer receives from now until `stop` (returns their times). */
-function countUpdates(doc: Y.Doc): { stop(): number[] } {
-  const times: number[] = [];
-  const onUpdate = () => times.push(nowMs());
-  doc.on("update", onUpdate);
-  return { stop: () => (doc.off("update", onUpdate), times) };
 }
 
 /** Per token k: the first arrival at each peer whose length covers the first k tokens. */
@@ -341,8 +299,8 @@ function delays(record: ReplyRecord): { first: number[]; later: number[]; allPee
   for (const [k, token] of record.request.emitted.entries()) {
     offset += token.text.length;
     record.sightings.forEach((s, p) => {
-      while (cursors[p]! < s.arrivals.length && s.arrivals[cursors[p]!]!.length < offset) cursors[p]!++;
-      const hit = s.arrivals[cursors[p]!];
+      while (cursors[p]! < s.length && s[cursors[p]!]!.length < offset) cursors[p]!++;
+      const hit = s[cursors[p]!];
       if (!hit) return void lost++;
       (k === 0 ? first : later).push(hit.at - token.at);
     });
@@ -356,6 +314,8 @@ function figures(target: TargetKind, peers: number, sizes: AiStreamingSizes, rec
   const per = records.map(delays);
   const tokens = records.reduce((n, r) => n + r.request.emitted.length, 0);
   const cpuMs = records.reduce((n, r) => n + r.cpuMs, 0);
+  const streamingCpuMs = records.reduce((n, r) => n + r.streamingCpuMs, 0);
+  const between = records.reduce((n, r) => n + r.request.emitted.length - 1, 0);
   const gaps = records.flatMap((r) => r.request.emitted.slice(1).map((e, i) => e.at - r.request.emitted[i]!.at));
   const run: AiStreamingRun = {
     target,
@@ -368,8 +328,9 @@ function figures(target: TargetKind, peers: number, sizes: AiStreamingSizes, rec
     laterTokens: summarize(per.flatMap((d) => d.later)),
     lost: per.reduce((n, d) => n + d.lost, 0),
     serverCpuPerTokenUs: tokens > 0 ? (cpuMs * 1000) / tokens : Number.NaN,
+    streamingCpuPerTokenUs: between > 0 ? (streamingCpuMs * 1000) / between : Number.NaN,
   };
-  const traced = records.filter((r) => r.server !== undefined).map((r) => delays({ ...r, sightings: [{ arrivals: r.server! }] }));
+  const traced = records.filter((r) => r.server !== undefined).map((r) => delays({ ...r, sightings: [r.server!] }));
   if (traced.length > 0) {
     run.intoDocument = { firstToken: summarize(traced.flatMap((d) => d.first)), laterTokens: summarize(traced.flatMap((d) => d.later)) };
   }

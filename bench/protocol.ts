@@ -55,6 +55,17 @@ export type Command =
   | { cmd: "script"; prompt: string; text: string; spacingMs: number }
   /** endpoint: the request for `prompt` once received (and, with `ended`, once answered): its times in hrtime ms. */
   | { cmd: "upstreamRequest"; prompt: string; ended: boolean; timeoutMs: number }
+  /** peers: open `count` peers on `wsUrl`, `wave` at a time: providers of `doc`, or raw sockets when no `doc`. */
+  | { cmd: "peersOpen"; wsUrl: string; count: number; wave: number; doc?: string; token?: string }
+  /** peers: start noting the reply to `replyTo` at the first `peers` peers (all by default), and the updates peer 0 gets. */
+  | { cmd: "peersWatch"; replyTo: string; peers?: number; countUpdates?: boolean }
+  /** peers: once the reply is done at every watched peer, what each saw ({sightings: Arrival[][], updates?: number[]}). */
+  | { cmd: "peersSettle"; timeoutMs: number }
+  /** peers: peer 0 posts a person's message; answers when it was appended (hrtime ms). */
+  | { cmd: "peersSay"; messageId: string; text: string; author: { id: string; name: string } }
+  /** peers: the reply to `replyTo` as peer 0 has it (PeerReply or null). */
+  | { cmd: "peersReply"; replyTo: string }
+  | { cmd: "peersClose" }
   | { cmd: "stop" };
 
 export type Request = Command & { id: number };
@@ -70,6 +81,35 @@ export interface AiReplyReport {
   deltas: number;
   /** Document transactions the reply took. */
   writes: number;
+}
+
+/** When a copy of a streamed reply grew, and to what length (hrtime ms). */
+export interface Arrival {
+  at: number;
+  length: number;
+}
+
+/** What a target answers to "replyTrace": the reply's growth in its own document. */
+export interface ReplyTraceResult {
+  arrivals: Arrival[];
+  /** The server's CPU time (ms) when the first text arrived, and when the reply left "streaming". */
+  cpuAtFirstMs: number;
+  cpuAtEndMs: number;
+}
+
+/** What the raw and bare targets answer to "relay". */
+export interface RelayResult {
+  tokens: number;
+  /** The server's CPU time (ms) when it passed on the first token, and once it passed on the last. */
+  cpuAtFirstMs: number;
+  cpuAtLastMs: number;
+}
+
+/** A reply as one peer holds it. */
+export interface PeerReply {
+  status: string;
+  text: string;
+  error?: string;
 }
 
 /** A request the scripted endpoint answered; times are hrtime ms (nowMs), like the peers'. */

@@ -1,27 +1,39 @@
 // Inside a target server: when a streamed reply's text grew in the server's own copy of the
-// document (hrtime ms), so a token's delay splits into endpoint → server document and
-// server document → peers. Read through doc-model; the server's code is untouched.
-import { messageList, messageText, readMessage, type MessageMap } from "@junokit/doc-model";
+// document (hrtime ms) and the process's CPU time then, so a token's delay splits into
+// endpoint → server document and server document → peers, and the CPU of the streaming part
+// (first token → last token) can be told from a reply's fixed costs. Read through doc-model;
+// the server's code is untouched.
+import { messageList, messageText, readMessage, readStatus, type MessageMap } from "@junokit/doc-model";
 import type * as Y from "yjs";
-import { nowMs } from "./protocol";
+import { nowMs, type ReplyTraceResult } from "./protocol";
 
-export interface ReplyTrace {
-  arrivals: { at: number; length: number }[];
+export interface ReplyTrace extends ReplyTraceResult {
   stop(): void;
 }
 
 /** Notes each growth of the text of the assistant message answering `replyTo` in `doc`. */
 export function traceReply(doc: Y.Doc, replyTo: string): ReplyTrace {
-  const arrivals: ReplyTrace["arrivals"] = [];
+  // CPU is read twice per reply only: reading it per update would cost the server measurably.
+  const trace: ReplyTrace = { arrivals: [], cpuAtFirstMs: Number.NaN, cpuAtEndMs: Number.NaN, stop: () => doc.off("update", onUpdate) };
   let reply: MessageMap | undefined;
-  const onUpdate = () => {
+  function onUpdate(): void {
     reply ??= messageList(doc).toArray().find((m) => readMessage(m).replyTo === replyTo);
     if (!reply) return;
     const length = messageText(reply).length;
-    if (length > (arrivals.at(-1)?.length ?? 0)) arrivals.push({ at: nowMs(), length });
-  };
+    if (length > (trace.arrivals.at(-1)?.length ?? 0)) {
+      trace.arrivals.push({ at: nowMs(), length });
+      if (trace.arrivals.length === 1) trace.cpuAtFirstMs = cpuMs();
+    }
+    if (Number.isNaN(trace.cpuAtEndMs) && readStatus(reply) !== "streaming") trace.cpuAtEndMs = cpuMs();
+  }
   doc.on("update", onUpdate);
-  return { arrivals, stop: () => doc.off("update", onUpdate) };
+  return trace;
+}
+
+/** This process's CPU time so far (ms), every thread. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** One trace at a time per target process: the bench follows one reply at a time. */
@@ -34,11 +46,11 @@ export function replyTracer(documentOf: (name: string) => Y.Doc | undefined) {
       if (!document) throw new Error(`${doc} is not loaded`);
       current = traceReply(document, replyTo);
     },
-    take(): ReplyTrace["arrivals"] {
+    take(): ReplyTraceResult {
       current?.stop();
-      const arrivals = current?.arrivals ?? [];
+      const result = { arrivals: current?.arrivals ?? [], cpuAtFirstMs: current?.cpuAtFirstMs ?? Number.NaN, cpuAtEndMs: current?.cpuAtEndMs ?? Number.NaN };
       current = undefined;
-      return arrivals;
+      return result;
     },
   };
 }

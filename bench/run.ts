@@ -15,8 +15,12 @@ async function main(): Promise<void> {
   const only = onlyScenarios(process.env.BENCH_ONLY);
   const began = Date.now();
   const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1)}s] ${message}\n`);
+  const base = quick ? QUICK : FULL;
+  // BENCH_AI_PEERS=100 (or 1,10): only these peer counts in the AI streaming scenario.
+  const aiPeers = process.env.BENCH_AI_PEERS?.split(",").map(Number).filter((n) => n > 0);
+  const sizes = aiPeers?.length ? { ...base, ai: { ...base.ai, peers: aiPeers } } : base;
   const results = await runBench({
-    sizes: quick ? QUICK : FULL,
+    sizes,
     mode: quick ? "quick" : "full",
     progress,
     ...(profile ? { profileDir: `${RESULTS_DIR}/profiles` } : {}),

@@ -1,6 +1,7 @@
 // One target server in its own process (`node --expose-gc --import tsx bench/server-entry.ts
-// <raw|bare|junokit|endpoint> [env JSON]`), so its memory and CPU are read cleanly. Driven over
-// IPC by targets.ts. "endpoint" is the scripted AI endpoint, kept apart from the peers' process.
+// <raw|bare|junokit|endpoint|peers> [env JSON]`), so its memory and CPU are read cleanly. Driven
+// over IPC by targets.ts. "endpoint" is the scripted AI endpoint; "peers" holds the AI streaming
+// scenario's peers (peers-host.ts), each apart from the servers and the bench.
 // Each target's code is imported only in its own process.
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -13,8 +14,9 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-async function startTargetHere(kind: TargetKind | "endpoint", env: Record<string, string>): Promise<Target> {
+async function startTargetHere(kind: TargetKind | "endpoint" | "peers", env: Record<string, string>): Promise<Target> {
   if (kind === "endpoint") return (await import("./ai-endpoint")).serveEndpoint();
+  if (kind === "peers") return (await import("./peers-host")).servePeers();
   if (kind === "raw") return (await import("./target-raw")).startRaw();
   if (kind === "bare") return (await import("./target-bare")).startBare();
   if (kind === "junokit") return (await import("./target-junokit")).startJunoKit(env);
@@ -22,7 +24,7 @@ async function startTargetHere(kind: TargetKind | "endpoint", env: Record<string
 }
 
 async function main(): Promise<void> {
-  const kind = process.argv[2] as TargetKind | "endpoint";
+  const kind = process.argv[2] as TargetKind | "endpoint" | "peers";
   if (!process.send) throw new Error("server-entry must be started with an IPC channel");
   const target = await startTargetHere(kind, JSON.parse(process.argv[3] ?? "{}") as Record<string, string>);
   process.on("message", (request: Request) => void answer(target, request));

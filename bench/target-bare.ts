@@ -4,8 +4,8 @@
 import { Server, type DirectConnection, type onLoadDocumentPayload } from "@hocuspocus/server";
 import { appendMessage, messageText, setStatus, type MessageMap } from "@junokit/doc-model";
 import * as Y from "yjs";
-import { BARE_TOKEN } from "./protocol";
-import { replyTracer } from "./reply-trace";
+import { BARE_TOKEN, type RelayResult } from "./protocol";
+import { cpuMs, replyTracer } from "./reply-trace";
 import type { Target } from "./server-entry";
 import { upstreamTokens } from "./upstream";
 
@@ -35,19 +35,20 @@ export async function startBare(): Promise<Target> {
     return direct.get(doc)!;
   };
 
-  async function relay(url: string, prompt: string, doc: string, replyId: string): Promise<number> {
+  async function relay(url: string, prompt: string, doc: string, replyId: string): Promise<RelayResult> {
     const writer = await connection(doc);
     let reply!: MessageMap;
     await writer.transact((d) => {
       reply = appendMessage(d, { id: replyId, role: "assistant", authorId: "ai", authorName: "AI", createdAt: Date.now(), status: "streaming", replyTo: prompt });
     });
-    let tokens = 0;
+    const result: RelayResult = { tokens: 0, cpuAtFirstMs: Number.NaN, cpuAtLastMs: Number.NaN };
     for await (const token of upstreamTokens(url, prompt)) {
-      tokens++;
       await writer.transact(() => messageText(reply).insert(messageText(reply).length, token));
+      if (result.tokens++ === 0) result.cpuAtFirstMs = cpuMs();
     }
+    result.cpuAtLastMs = cpuMs();
     await writer.transact(() => setStatus(reply, "done"));
-    return tokens;
+    return result;
   }
 
   return {

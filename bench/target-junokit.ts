@@ -13,7 +13,7 @@ import { startJunoServer } from "../collab-server/src/server";
 import { nowMs, type AiReplyReport } from "./protocol";
 import { replyTracer } from "./reply-trace";
 import type { Target } from "./server-entry";
-import { editedText, markersIn } from "./workload";
+import { editedText, MARKER_START, markersIn } from "./workload";
 
 export async function startJunoKit(env: Record<string, string> = {}): Promise<Target> {
   const dataDir = await mkdtemp(join(tmpdir(), "junokit-bench-"));
@@ -32,6 +32,8 @@ export async function startJunoKit(env: Record<string, string> = {}): Promise<Ta
   const append = store.appendUpdate.bind(store);
   store.appendUpdate = async (name, update) => {
     await append(name, update);
+    // Cheap native check first: only the edits of the durability scenario carry markers.
+    if (!Buffer.from(update.buffer, update.byteOffset, update.byteLength).includes(MARKER_START)) return;
     const landed = nowMs();
     for (const seq of markersIn(update)) if (!appendedAt.has(seq)) appendedAt.set(seq, landed);
   };

@@ -4,7 +4,8 @@
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
-import { RELAY_END } from "./protocol";
+import { RELAY_END, type RelayResult } from "./protocol";
+import { cpuMs } from "./reply-trace";
 import type { Target } from "./server-entry";
 import { upstreamTokens } from "./upstream";
 import { fillConversation } from "./workload";
@@ -31,13 +32,14 @@ export async function startRaw(): Promise<Target> {
         return pure.length;
       }
       if (command.cmd === "relay") {
-        let tokens = 0;
+        const result: RelayResult = { tokens: 0, cpuAtFirstMs: Number.NaN, cpuAtLastMs: Number.NaN };
         for await (const token of upstreamTokens(command.url, command.prompt)) {
-          tokens++;
           for (const client of wss.clients) if (client.readyState === 1) client.send(token);
+          if (result.tokens++ === 0) result.cpuAtFirstMs = cpuMs();
         }
+        result.cpuAtLastMs = cpuMs();
         for (const client of wss.clients) if (client.readyState === 1) client.send(RELAY_END);
-        return tokens;
+        return result;
       }
       throw new Error(`raw ws does not answer ${command.cmd}`);
     },

@@ -58,6 +58,9 @@ export function markerOf(seq: number): string {
 
 const MARKER = /~e(\d{5})~/g;
 
+/** Every marker begins with these bytes. */
+export const MARKER_START = "~e";
+
 /** The edit sequence numbers whose markers appear in raw update bytes (strings are UTF-8 inside). */
 export function markersIn(update: Uint8Array): number[] {
   const text = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString("latin1");
