@@ -120,14 +120,10 @@ export async function runAiStreaming(
         const label = `AI streaming N=${count} · ${TARGET_LABEL[kind]}`;
         const machineFrom = sampleMachine();
         const ownFrom = await othersCpu(target);
-        // BENCH_AI_PROFILE=<dir>: a V8 CPU profile of the server over this target's run at this N.
-        const profileDir = process.env.BENCH_AI_PROFILE;
-        if (profileDir) await target.request({ cmd: "profile", action: "start" });
         const run =
           kind === "raw" ? await rawRun(target, endpoint, peers, count, sizes, label, progress)
           : kind === "bare" ? await bareRun(target, endpoint, peers, count, sizes, label, progress)
           : await junoRun(target, endpoint, peers, count, sizes, label, progress);
-        if (profileDir) await target.request({ cmd: "profile", action: "stop", file: `${profileDir}/ai-${kind}-n${count}.cpuprofile` });
         const own = (await othersCpu(target)) - ownFrom;
         runs.push({ ...run, foreignLoad: foreignLoad(machineFrom, sampleMachine(), own) });
       }
@@ -171,12 +167,24 @@ const replyDeadline = (sizes: AiStreamingSizes) => 30_000 + sizes.tokens * sizes
 
 const relayCpu = (relay: RelayResult) => relay.cpuAtLastMs - relay.cpuAtFirstMs;
 
+/**
+ * BENCH_AI_PROFILE=<dir>: a V8 CPU profile of the server over the measured replies (after the
+ * warm-up) of each target and N, written to <dir>/ai-<target>-n<N>.cpuprofile.
+ */
+async function profileReplies(target: TargetServer, count: number, reply: number): Promise<void> {
+  const dir = process.env.BENCH_AI_PROFILE;
+  if (!dir) return;
+  if (reply === 1) await target.request({ cmd: "profile", action: "start" });
+  else if (reply === -1) await target.request({ cmd: "profile", action: "stop", file: `${dir}/ai-${target.kind}-n${count}.cpuprofile` });
+}
+
 async function rawRun(target: TargetServer, endpoint: Endpoint, peers: Peers, count: number, sizes: AiStreamingSizes, label: string, progress: Progress): Promise<AiStreamingRun> {
   await peers.request({ cmd: "peersOpen", wsUrl: target.wsUrl, count, wave: 50 });
   const records: ReplyRecord[] = [];
   try {
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
+      await profileReplies(target, count, r);
       const prompt = `bench-raw-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
       await peers.request({ cmd: "peersWatch", replyTo: prompt });
@@ -186,6 +194,7 @@ async function rawRun(target: TargetServer, endpoint: Endpoint, peers: Peers, co
       const cpuMs = (await target.request<number>({ cmd: "cpu" })) - cpuFrom;
       if (r > 0) records.push({ request: await written(endpoint, prompt, sizes), sightings: seen.sightings, cpuMs, streamingCpuMs: relayCpu(relay) });
     }
+    await profileReplies(target, count, -1);
   } finally {
     await peers.request({ cmd: "peersClose" });
   }
@@ -200,6 +209,7 @@ async function bareRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
   try {
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
+      await profileReplies(target, count, r);
       const prompt = `bench-bare-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
       await peers.request({ cmd: "peersWatch", replyTo: prompt, countUpdates: true });
@@ -213,6 +223,7 @@ async function bareRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
         records.push({ request: await written(endpoint, prompt, sizes), sightings: seen.sightings, server, cpuMs, streamingCpuMs: relayCpu(relay), ...(seen.updates ? { updates: seen.updates } : {}) });
       }
     }
+    await profileReplies(target, count, -1);
   } finally {
     await peers.request({ cmd: "peersClose" });
   }
@@ -231,6 +242,7 @@ async function junoRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
   try {
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
+      await profileReplies(target, count, r);
       const prompt = `bench-junokit-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
       const id = `q-n${count}-r${r}`;
@@ -249,6 +261,7 @@ async function junoRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
         asked.push(id);
       }
     }
+    await profileReplies(target, count, -1);
     // App overhead: short replies, one at a time, person's message → the endpoint's request.
     for (let i = 0; i < sizes.overheadPrompts; i++) {
       if (i % 10 === 0) progress(`${label} · message → request ${i + 1}–${Math.min(i + 10, sizes.overheadPrompts)}/${sizes.overheadPrompts}`);

@@ -8,6 +8,7 @@ import type { Deadlines } from "./deadlines";
 import type { PromptLimits } from "./limits";
 import { builtInPersonasOnly, type PersonaFinder } from "./personas";
 import type { AiProvider } from "./provider";
+import { MIN_WRITE_GAP_MS } from "./reply-writer";
 
 export interface AiPeerOptions {
   provider: AiProvider;
@@ -20,7 +21,7 @@ export interface AiPeerOptions {
   contextTokens: number;
   /** Looks up a workspace's custom personas (SPEC AI-19); default: built-ins only. */
   findPersona?: PersonaFinder;
-  /** At most one document update per this many ms while a reply streams (default 35: ≤ 30 updates/s with the first and last). */
+  /** Least time between two document updates of a streaming reply (default MIN_WRITE_GAP_MS: ≤ 30 updates/s, the first and last included). */
   writeIntervalMs?: number;
   /** Names this process as the owner of its claims (default: random per start). */
   instanceId?: string;
@@ -43,7 +44,7 @@ export function createAiPeer(options: AiPeerOptions) {
     logger,
     deadlines: options.deadlines,
     contextTokens: options.contextTokens,
-    writeIntervalMs: options.writeIntervalMs ?? 35,
+    writeIntervalMs: options.writeIntervalMs ?? MIN_WRITE_GAP_MS,
     instanceId: options.instanceId ?? nanoid(12),
     // cl100k is a close enough count for today's models; the budget keeps a margin anyway.
     countTokens: (text) => countTokens(text),

@@ -398,7 +398,7 @@ export class ConversationPeer {
     const controller = new AbortController();
     this.current = { replyId, controller };
     this.deps.activeReplies.add(replyId);
-    const writer = new ReplyWriter(this.doc, reply, this.deps.writeIntervalMs);
+    const writer = new ReplyWriter(reply, (write) => this.transact(write), this.deps.writeIntervalMs);
     const started = performance.now();
     const renew = setInterval(() => this.transact(() => setReplyLease(reply, Date.now() + LEASE_MS)), LEASE_RENEW_MS);
     this.setTyping(true);
@@ -425,7 +425,7 @@ export class ConversationPeer {
       error = end.reason === "stop" ? undefined : end.message;
       kind = end.reason;
     }
-    if (!this.detached) writer.finish(status, error);
+    if (!this.detached) await writer.finish(status, error);
     this.current = undefined;
     this.deps.activeReplies.delete(replyId);
     this.setTyping(false);

@@ -1,12 +1,18 @@
 import { messageReasoning, messageText, setStatus, type MessageMap, type MessageStatus } from "@junokit/doc-model";
-import type * as Y from "yjs";
-import { SERVER_ORIGIN } from "../collab";
 import type { AiDelta } from "./provider";
 
 /**
- * Streams deltas into a reply with few document updates (SPEC AI-3): the first delta, and
- * any delta after a quiet spell, is written at once (leading edge); the rest is coalesced
- * into at most one transaction per `intervalMs`. The final status rides on the last write.
+ * The least time between two writes of one reply (SPEC AI-3): 30 writes span at least
+ * 29 × 34 = 986 ms, so no second holds more than 30 updates, the first and the last included,
+ * with a little room for network jitter before a peer could count 31.
+ */
+export const MIN_WRITE_GAP_MS = 34;
+
+/**
+ * Streams deltas into a reply with few document updates (SPEC AI-3): a delta arriving when the
+ * last write is at least the gap ago is written at once (leading edge: the first delta, and
+ * any after a quiet spell); the rest wait for the next write, one gap after the last. The
+ * final status rides on the last write, which keeps the gap too.
  */
 export class ReplyWriter {
   private text = "";
@@ -20,43 +26,54 @@ export class ReplyWriter {
   /** Deltas received so far. */
   deltas = 0;
 
+  /** `transact` writes into the reply's document (the caller's guard and origin). */
   constructor(
-    private readonly doc: Y.Doc,
     private readonly reply: MessageMap,
-    private readonly intervalMs: number,
+    private readonly transact: (write: () => void) => void,
+    private readonly gapMs = MIN_WRITE_GAP_MS,
   ) {}
 
   push(delta: AiDelta): void {
     this.deltas++;
-    this.text += delta.content ?? "";
-    this.reasoning += delta.reasoning ?? "";
+    if (delta.content) this.text += delta.content;
+    if (delta.reasoning) this.reasoning += delta.reasoning;
     if (this.timer) return;
-    const wait = this.lastWrite + this.intervalMs - performance.now();
-    if (wait <= 0) this.flush();
-    else this.timer = setTimeout(() => this.flush(), wait);
+    const wait = this.untilAllowed();
+    if (wait <= 0) this.write();
+    else this.timer = setTimeout(this.flush, wait);
   }
 
-  /** Writes what is buffered and sets the final status, in one transaction. */
-  finish(status: MessageStatus, error?: string): void {
+  /** Writes what is buffered and the final status in one transaction, once the gap allows. */
+  async finish(status: MessageStatus, error?: string): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const wait = this.untilAllowed();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     this.write(() => setStatus(this.reply, status, error));
   }
 
-  private flush(): void {
-    this.write(() => undefined);
+  private untilAllowed(): number {
+    return this.lastWrite + this.gapMs - performance.now();
   }
 
-  private write(andThen: () => void): void {
-    clearTimeout(this.timer);
+  private readonly flush = (): void => {
     this.timer = undefined;
+    // A timer may fire up to a millisecond early (the event loop's clock is coarse): wait out the rest.
+    const wait = this.untilAllowed();
+    if (wait > 0) this.timer = setTimeout(this.flush, wait);
+    else this.write();
+  };
+
+  private write(andThen?: () => void): void {
     const text = this.text;
     const reasoning = this.reasoning;
     this.text = "";
     this.reasoning = "";
-    this.doc.transact(() => {
+    this.transact(() => {
       if (text) messageText(this.reply).insert(messageText(this.reply).length, text);
       if (reasoning) messageReasoning(this.reply).insert(messageReasoning(this.reply).length, reasoning);
-      andThen();
-    }, SERVER_ORIGIN);
+      andThen?.();
+    });
     this.chars += text.length + reasoning.length;
     this.writes++;
     this.lastWrite = performance.now();
