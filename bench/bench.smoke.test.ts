@@ -73,6 +73,7 @@ describe("bench harness (tiny sizes)", () => {
       expect(run?.firstToken.count).toBe(replies * peers!);
       expect(run?.laterTokens.count).toBe(replies * peers! * (tokens - 1));
       expect(run?.serverCpuPerTokenUs).toBeGreaterThan(0);
+      expect(run?.streamingCpuPerTokenUs, `${target} CPU while streaming`).toBeGreaterThan(0);
     }
     // Bare Hocuspocus: one transaction per token, plus the message and its final status (4.7
     // merges what lands in one event-loop turn, so those two may ride on a token's update).
