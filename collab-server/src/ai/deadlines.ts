@@ -38,23 +38,23 @@ export async function* withDeadlines(source: AsyncIterable<AiDelta>, controller:
     else controller.signal.addEventListener("abort", onAbort, { once: true });
   });
   aborted.catch(() => undefined);
-  let first = true;
+  // The wait for each next delta is timed by one timer, re-armed per delta, not one made per token.
+  const firstToken = setTimeout(end("first-token", `The AI endpoint sent nothing for ${seconds(deadlines.firstTokenMs)}.`), deadlines.firstTokenMs);
+  let idle: NodeJS.Timeout | undefined;
   try {
     for (;;) {
-      const timer = first
-        ? setTimeout(end("first-token", `The AI endpoint sent nothing for ${seconds(deadlines.firstTokenMs)}.`), deadlines.firstTokenMs)
-        : setTimeout(end("idle", `The AI endpoint stopped sending for ${seconds(deadlines.idleMs)} in the middle of the reply.`), deadlines.idleMs);
-      let step: IteratorResult<AiDelta>;
-      try {
-        step = await Promise.race([iterator.next(), aborted]);
-      } finally {
-        clearTimeout(timer);
-      }
+      if (idle) idle.refresh();
+      const step = await Promise.race([iterator.next(), aborted]);
       if (step.done) return;
-      first = false;
+      if (!idle) {
+        clearTimeout(firstToken);
+        idle = setTimeout(end("idle", `The AI endpoint stopped sending for ${seconds(deadlines.idleMs)} in the middle of the reply.`), deadlines.idleMs);
+      }
       yield step.value;
     }
   } finally {
+    clearTimeout(firstToken);
+    clearTimeout(idle);
     clearTimeout(total);
     // Not awaited: a source stuck in a read must not hold the reply open.
     void iterator.return?.()?.catch(() => undefined);

@@ -96,7 +96,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
           const delta = choice?.delta ?? {};
           const reasoning = typeof delta.reasoning_content === "string" ? delta.reasoning_content : typeof delta.reasoning === "string" ? delta.reasoning : "";
           const content = typeof delta.content === "string" ? delta.content : "";
-          if (reasoning || content) yield { ...(content ? { content } : {}), ...(reasoning ? { reasoning } : {}) };
+          if (content) yield reasoning ? { content, reasoning } : { content };
+          else if (reasoning) yield { reasoning };
           if (choice?.finish_reason) finish = choice.finish_reason;
         }
       } catch (err) {
