@@ -107,6 +107,7 @@ export async function runAiStreaming(
   sizes: AiStreamingSizes,
   progress: Progress,
 ): Promise<AiStreamingResult> {
+  run = `s${++scenarioRuns}`;
   const peers = await startChild("peers");
   try {
     const runs: AiStreamingRun[] = [];
@@ -140,7 +141,7 @@ async function streamReadRun(target: TargetServer, endpoint: Endpoint, sizes: Ai
   let tokens = 0;
   for (let r = 0; r <= sizes.replies; r++) {
     progress(`AI streaming · ${TARGET_LABEL[target.kind]} reading the stream with no peers · reply ${r + 1}/${sizes.replies + 1}`);
-    const prompt = `bench-read-r${r}.`;
+    const prompt = `bench-read-${run}-r${r}.`;
     await script(endpoint, prompt, sizes);
     const cpuFrom = await target.request<number>({ cmd: "cpu" });
     const read = await target.request<RelayResult>({ cmd: "relay", url: endpoint.baseUrl, prompt }, replyDeadline(sizes));
@@ -165,6 +166,10 @@ function written(endpoint: Endpoint, prompt: string, sizes: AiStreamingSizes): P
 
 const replyDeadline = (sizes: AiStreamingSizes) => 30_000 + sizes.tokens * sizes.spacingMs * 3;
 
+/** Prompts are matched at the endpoint by their text: each run of the scenario gets its own. */
+let scenarioRuns = 0;
+let run = "";
+
 const relayCpu = (relay: RelayResult) => relay.cpuAtLastMs - relay.cpuAtFirstMs;
 
 /**
@@ -185,7 +190,7 @@ async function rawRun(target: TargetServer, endpoint: Endpoint, peers: Peers, co
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
       await profileReplies(target, count, r);
-      const prompt = `bench-raw-n${count}-r${r}.`;
+      const prompt = `bench-raw-${run}-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
       await peers.request({ cmd: "peersWatch", replyTo: prompt });
       const cpuFrom = await target.request<number>({ cmd: "cpu" });
@@ -210,7 +215,7 @@ async function bareRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
       await profileReplies(target, count, r);
-      const prompt = `bench-bare-n${count}-r${r}.`;
+      const prompt = `bench-bare-${run}-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
       await peers.request({ cmd: "peersWatch", replyTo: prompt, countUpdates: true });
       await target.request({ cmd: "traceReply", doc, replyTo: prompt });
@@ -243,7 +248,7 @@ async function junoRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
     for (let r = 0; r <= sizes.replies; r++) {
       progress(`${label} · reply ${r + 1}/${sizes.replies + 1}${r === 0 ? " (warm-up)" : ""}`);
       await profileReplies(target, count, r);
-      const prompt = `bench-junokit-n${count}-r${r}.`;
+      const prompt = `bench-junokit-${run}-n${count}-r${r}.`;
       await script(endpoint, prompt, sizes);
       const id = `q-n${count}-r${r}`;
       await peers.request({ cmd: "peersWatch", replyTo: id, countUpdates: true });
@@ -265,7 +270,7 @@ async function junoRun(target: TargetServer, endpoint: Endpoint, peers: Peers, c
     // App overhead: short replies, one at a time, person's message → the endpoint's request.
     for (let i = 0; i < sizes.overheadPrompts; i++) {
       if (i % 10 === 0) progress(`${label} · message → request ${i + 1}–${Math.min(i + 10, sizes.overheadPrompts)}/${sizes.overheadPrompts}`);
-      const prompt = `bench-quick-n${count}-${i}.`;
+      const prompt = `bench-quick-${run}-n${count}-${i}.`;
       await endpoint.script(prompt, "ok", 0);
       const id = `quick-n${count}-${i}`;
       await peers.request({ cmd: "peersWatch", replyTo: id, peers: 1 });
