@@ -12,6 +12,7 @@ export { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "./deadline
 export { createPromptLimits, type MakeLimiter, type PromptLimits, type PromptLimitSettings } from "./limits";
 export { createOpenAiProvider, type OpenAiProviderOptions } from "./openai-provider";
 export { askingAs, builtInPersonasOnly, type PersonaFinder } from "./personas";
+export { MIN_WRITE_GAP_MS } from "./reply-writer";
 export { AiFailure, type AiDelta, type AiProvider, type ChatTurn, type CompletionRequest, type ProviderDescription } from "./provider";
 export { createUnconfiguredProvider, NOT_CONFIGURED_NOTICE } from "./unconfigured-provider";
 

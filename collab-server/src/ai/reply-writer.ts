@@ -3,16 +3,18 @@ import type { AiDelta } from "./provider";
 
 /**
  * The least time between two writes of one reply (SPEC AI-3): 30 writes span at least
- * 29 × 34 = 986 ms, so no second holds more than 30 updates, the first and the last included,
- * with a little room for network jitter before a peer could count 31.
+ * 29 × 35 = 1015 ms, so no second holds more than 29 of them, plus the reply's insert: ≤ 30
+ * updates in any second of a reply, its first and last included.
  */
-export const MIN_WRITE_GAP_MS = 34;
+export const MIN_WRITE_GAP_MS = 35;
 
 /**
- * Streams deltas into a reply with few document updates (SPEC AI-3): a delta arriving when the
- * last write is at least the gap ago is written at once (leading edge: the first delta, and
- * any after a quiet spell); the rest wait for the next write, one gap after the last. The
- * final status rides on the last write, which keeps the gap too.
+ * Streams deltas into a reply with few document updates (SPEC AI-3). A delta arriving when the
+ * last write is at least a gap ago is written at once, with whatever waited before it (leading
+ * edge: the first delta, any after a quiet spell, and in a steady stream the first delta past
+ * each gap, so writes follow the stream's own rhythm). A delta arriving sooner waits for that
+ * next delta, but never longer than one gap: then a timer writes it. The final status rides on
+ * the last write, which keeps the gap too.
  */
 export class ReplyWriter {
   private text = "";
@@ -37,10 +39,14 @@ export class ReplyWriter {
     this.deltas++;
     if (delta.content) this.text += delta.content;
     if (delta.reasoning) this.reasoning += delta.reasoning;
-    if (this.timer) return;
-    const wait = this.untilAllowed();
-    if (wait <= 0) this.write();
-    else this.timer = setTimeout(this.flush, wait);
+    if (this.untilAllowed() <= 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.write();
+    } else {
+      // The oldest waiting delta arrived after the last write, so this keeps the gap as well.
+      this.timer ??= setTimeout(this.flush, this.gapMs);
+    }
   }
 
   /** Writes what is buffered and the final status in one transaction, once the gap allows. */
