@@ -8,9 +8,13 @@
 // conversation's URL (the app boots from the service worker's cache). "Painted" is the Element
 // Timing render time of the first message's author line. Alongside: when the live document
 // is loaded and the longest main-thread task meanwhile (what could freeze the page).
-// Run it alone: `npx tsx bench/browser.ts` (BENCH_QUICK=1 for fewer runs).
+// Run it alone: `npx tsx bench/browser.ts` (BENCH_QUICK=1 for fewer runs; BENCH_PROFILE=1 writes a
+// Chromium trace of each case's last run to bench/results/profiles/browser, for chrome://tracing
+// or DevTools' performance panel).
 /// <reference lib="dom" />
-import { pathToFileURL } from "node:url";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { appendMessage, writeMeta } from "@junokit/doc-model";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { APP_DIST, ensureAppBuilt } from "../app/e2e/support/build";
@@ -52,7 +56,12 @@ export interface BrowserResult {
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-export async function runBrowserBench(sizes: BrowserSizes, progress: (message: string) => void): Promise<BrowserResult> {
+export interface BrowserOptions {
+  /** Write a Chromium performance trace of the last run of each case here (BENCH_PROFILE). */
+  traceDir?: string;
+}
+
+export async function runBrowserBench(sizes: BrowserSizes, progress: (message: string) => void, options: BrowserOptions = {}): Promise<BrowserResult> {
   await ensureAppBuilt();
   const server = await startTestServer({ appDist: APP_DIST });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
@@ -64,7 +73,7 @@ export async function runBrowserBench(sizes: BrowserSizes, progress: (message: s
       await primeCaches(page, setup, progress);
       for (const conv of setup.conversations) {
         for (const navigation of ["switch", "load"] as const) {
-          cases.push(await measureCase(page, server, setup.workspaceId, conv, network, navigation, sizes.runs, progress));
+          cases.push(await measureCase(page, setup.workspaceId, conv, network, navigation, sizes.runs, progress, options.traceDir));
         }
       }
       await page.context().close();
@@ -167,18 +176,19 @@ interface Run {
 
 async function measureCase(
   page: Page,
-  server: TestServer,
   workspaceId: string,
   conv: Seeded["conversations"][number],
   network: Network,
   navigation: Navigation,
   runs: number,
   progress: (m: string) => void,
+  traceDir: string | undefined,
 ): Promise<BrowserCase> {
   const samples: Run[] = [];
   await page.context().setOffline(network === "offline");
   for (let i = 0; i <= runs; i++) {
-    const run = navigation === "switch" ? await measureSwitch(page, workspaceId, conv.id, network) : await measureLoad(page, workspaceId, conv.id, network);
+    const trace = traceDir && i === runs ? join(traceDir, `${conv.messages}-${network}-${navigation}.json`) : undefined;
+    const run = navigation === "switch" ? await measureSwitch(page, workspaceId, conv.id, network, trace) : await measureLoad(page, workspaceId, conv.id, network, trace);
     if (i > 0) samples.push(run); // the first run warms up
   }
   await page.context().setOffline(false);
@@ -194,27 +204,44 @@ async function measureCase(
   progress(
     `browser · ${conv.messages} messages, ${network}, ${navigation}: first message painted p50 ${result.firstPaintMs.p50.toFixed(0)} ms, loaded p50 ${result.loadedMs.p50.toFixed(0)} ms, longest task p50 ${result.longestTaskMs.p50.toFixed(0)} ms`,
   );
-  void server;
   return result;
 }
 
 /** In-app navigation from the workspace page (a fresh page: nothing of the conversation in memory). */
-async function measureSwitch(page: Page, wid: string, cid: string, network: Network): Promise<Run> {
+async function measureSwitch(page: Page, wid: string, cid: string, network: Network, trace?: string): Promise<Run> {
   await page.goto(workspaceUrl(page, wid));
   await page.reload();
   await settle(page, network);
-  return page.evaluate(inPageMeasure, { hash: `#/w/${wid}/c/${cid}`, since: null });
+  return traced(page, trace, () => page.evaluate(inPageMeasure, { hash: `#/w/${wid}/c/${cid}`, since: null }));
 }
 
 /** A full page load of the conversation's URL. */
-async function measureLoad(page: Page, wid: string, cid: string, network: Network): Promise<Run> {
+async function measureLoad(page: Page, wid: string, cid: string, network: Network, trace?: string): Promise<Run> {
   await page.goto(workspaceUrl(page, wid));
   await settle(page, network);
   const url = conversationUrl(page, wid, cid);
   await page.goto("about:blank");
-  await page.goto(url, { waitUntil: "commit" });
-  return page.evaluate(inPageMeasure, { hash: null, since: 0 });
+  return traced(page, trace, async () => {
+    await page.goto(url, { waitUntil: "commit" });
+    return page.evaluate(inPageMeasure, { hash: null, since: 0 });
+  });
 }
+
+/** Runs `measure`, recording a Chromium performance trace of it into `path` when given. */
+async function traced(page: Page, path: string | undefined, measure: () => Promise<Run>): Promise<Run> {
+  if (!path) return measure();
+  const browser = page.context().browser()!;
+  await mkdir(dirname(path), { recursive: true });
+  await browser.startTracing(page, { path, categories: TRACE_CATEGORIES });
+  try {
+    return await measure();
+  } finally {
+    await browser.stopTracing();
+  }
+}
+
+// What Chrome DevTools' performance panel records, plus V8's compile and parse events.
+const TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.frame", "v8", "v8.execute", "disabled-by-default-v8.compile", "blink.user_timing", "loading", "latencyInfo", "ServiceWorker", "navigation", "disabled-by-default-v8.cpu_profiler"];
 
 async function settle(page: Page, network: Network): Promise<void> {
   await page.locator(`[data-connection="${network === "online" ? "live" : "offline"}"]`).first().waitFor({ timeout: 30_000 });
@@ -295,7 +322,8 @@ export function renderBrowser(r: BrowserResult): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const sizes = process.env.BENCH_QUICK === "1" ? BROWSER_QUICK : BROWSER_FULL;
   const began = Date.now();
-  runBrowserBench(sizes, (m) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1)}s] ${m}\n`)).then(
+  const traceDir = process.env.BENCH_PROFILE === "1" ? fileURLToPath(new URL("./results/profiles/browser", import.meta.url)) : undefined;
+  runBrowserBench(sizes, (m) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1)}s] ${m}\n`), traceDir ? { traceDir } : {}).then(
     (result) => {
       process.stdout.write(`${renderBrowser(result)}\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);

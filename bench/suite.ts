@@ -224,7 +224,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let browser: BrowserResult | undefined;
   if (runs("browser")) {
     try {
-      browser = await runBrowserBench(sizes.browser, progress);
+      browser = await runBrowserBench(sizes.browser, progress, options.profileDir ? { traceDir: `${options.profileDir}/browser` } : {});
     } catch (err) {
       failed("browser", "chromium", err);
     }

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useLayoutEffect, useState, useSyncExternalStore } from "react";
 import type { Connection, DocumentHandle, DocumentState } from "./documents";
 import type { ConnectionState } from "./status";
 import type { Store } from "./store";
@@ -14,11 +14,13 @@ export function useConnectionState(connection: Connection): ConnectionState {
 /**
  * Opens a document for as long as the calling component shows it. When the connection
  * replaces the copy (the server's document was reset), this follows to the new one.
+ * Opened in a layout effect: the re-render with the handle (and a conversation's kept first
+ * screen) then happens before the browser paints, so no frame without it is drawn first.
  */
 export function useDocument(connection: Connection, name: string | null): DocumentHandle | null {
   const [handle, setHandle] = useState<DocumentHandle | null>(null);
   const [generation, setGeneration] = useState(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!name) {
       setHandle(null);
       return;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { createApiClient, type ApiClient, type Session } from "../api";
 import { AuthScreen, forgetUser, sessionStore, signOut, storedSession } from "../auth";
 import { askForPersistentStorage, forgetLocalData } from "../cache";
@@ -33,7 +33,9 @@ function SignedIn({ api, session }: { api: ApiClient; session: Session }) {
   const [connection, setConnection] = useState<Connection | null>(null);
   const userId = session.user.id;
 
-  useEffect(() => {
+  // A layout effect: the workspace (and a cached conversation's first screen) then renders
+  // before the first paint instead of one frame later.
+  useLayoutEffect(() => {
     const created = createConnection({
       url: `${location.origin.replace(/^http/, "ws")}/collab`,
       getToken: () => sessionStore.get()?.token ?? null,
