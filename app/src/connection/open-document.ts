@@ -70,8 +70,13 @@ export interface DocumentLink {
 /** If the cache is slow or broken, the network must not wait for it longer than this. */
 const LOCAL_LOAD_TIMEOUT_MS = 2000;
 const SCREEN_DELAY_MS = 1000;
-/** The longest the load of a document waits for its kept first screen to be on screen. */
-const SCREEN_PAINT_WAIT_MS = 300;
+/**
+ * The longest the load of a document waits for its kept first screen to be on screen. Only a
+ * fallback (Element Timing says when it is): on a slow or busy machine the first paint can
+ * take longer than a few hundred ms, and loading a large document before it would hold the
+ * screen blank for the whole load.
+ */
+const SCREEN_PAINT_WAIT_MS = 1000;
 
 const INITIAL_STATE: DocumentState = { local: false, synced: false, scope: null, refused: null, waiting: 0, replaced: false, notice: null, screen: null };
 
@@ -91,13 +96,8 @@ export class OpenDocument {
   private held = false;
   private relay: TabRelay | null = null;
   private localWaiters: (() => void)[] = [];
-  private paintedScreen: () => void = () => undefined;
-  /** Resolves once the kept screen was painted, or soon anyway (nobody may be showing it). */
-  private readonly screenPainted = new Promise<void>((resolve) => {
-    this.paintedScreen = resolve;
-    // Nobody may be showing it (a document opened in the background).
-    setTimeout(resolve, SCREEN_PAINT_WAIT_MS);
-  });
+  /** Set once a view rendered the kept screen: resolves when it is on the screen (or soon anyway). */
+  private screenPresented: Promise<void> | null = null;
   private attachTimer: ReturnType<typeof setTimeout>;
   private screenTimer: ReturnType<typeof setTimeout> | null = null;
   private waitingScheduled = false;
@@ -138,7 +138,9 @@ export class OpenDocument {
       // right after a sync must not count the server's own messages as waiting).
       acknowledged: () => (this.ack.acknowledged.size > 0 ? this.ack.encoded() : null),
       // A kept first screen paints before the (possibly long) load of the document itself.
-      beforeLoad: () => (this.state.get().screen ? this.screenPainted : Promise.resolve()),
+      // A view renders it in the same task as it opens the document (layout effects), before
+      // IndexedDB answers: if none did by now, nobody shows it and nothing waits.
+      beforeLoad: () => this.screenPresented ?? Promise.resolve(),
     });
     this.ack = new AckTracker(this.doc, this.provider, (vector) => void this.cache.keep("acked", vector));
     this.ack.version.subscribe(() => this.scheduleWaiting());
@@ -150,7 +152,9 @@ export class OpenDocument {
       acks: this.ack.version,
       isAcknowledged: (type) => this.ack.isAcknowledged(type),
       whenLocal: (fn) => (this.state.get().local ? fn() : this.localWaiters.push(fn)),
-      screenShown: () => void afterPresented(SCREEN_PAINT_WAIT_MS).then(this.paintedScreen),
+      screenShown: () => {
+        this.screenPresented ??= afterPresented(SCREEN_PAINT_WAIT_MS);
+      },
       release: () => link.release(this),
     };
     this.attachTimer = setTimeout(() => this.attach(), LOCAL_LOAD_TIMEOUT_MS);
@@ -303,6 +307,8 @@ export class OpenDocument {
  * browser reports Element Timing (messages carry `elementtiming`), that report is the proof.
  */
 function afterPresented(timeoutMs: number): Promise<void> {
+  // A hidden tab paints nothing until it is shown.
+  if (typeof document !== "undefined" && document.visibilityState === "hidden") return Promise.resolve();
   return new Promise((resolve) => {
     const since = performance.now();
     let observer: PerformanceObserver | null = null;

@@ -90,6 +90,24 @@ const RENDERED_KEEP = 400;
 const RENDERED_MAX_SOURCE = 20_000;
 const rendered = new Map<string, string>();
 
+/**
+ * Names this build's renderer (the URL of the module, content-hashed in a build): HTML that
+ * another build rendered is never reused, its sanitiser may have been different.
+ */
+export const RENDERER = import.meta.url;
+
+/**
+ * HTML this renderer made earlier for `source` (without highlighting), e.g. kept with a
+ * conversation's first screen: painting that screen then needs no parsing or sanitising.
+ * The HTML comes from this origin's own storage, which only this app's code can write.
+ */
+export function rememberRendered(source: string, html: string): void {
+  const key = `p${source}`;
+  if (rendered.has(key) || source.length > RENDERED_MAX_SOURCE) return;
+  rendered.set(key, html);
+  if (rendered.size > RENDERED_KEEP) rendered.delete(rendered.keys().next().value!);
+}
+
 /** Markdown source to sanitised HTML, ready for innerHTML. */
 export function renderMarkdown(source: string, highlight: Highlighter | null = null): string {
   const key = `${highlight ? "h" : "p"}${source}`;
