@@ -19,6 +19,7 @@ import { appendMessage, writeMeta } from "@junokit/doc-model";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { APP_DIST, ensureAppBuilt } from "../app/e2e/support/build";
 import { api, register, startTestServer, type TestServer } from "../collab-server/test/support/server";
+import { foreignLoad, processTreeCpuMs, sampleMachine } from "./machine";
 import { summarize, type Summary } from "./samples";
 
 export interface BrowserSizes {
@@ -46,6 +47,8 @@ export interface BrowserCase {
   longestTaskMs: Summary;
   /** Messages rendered once loaded (the window, not the whole conversation). */
   rendered: number;
+  /** Share of the machine's CPU that processes other than the bench and its browser used meanwhile. */
+  otherWork: number;
 }
 
 export interface BrowserResult {
@@ -185,6 +188,7 @@ async function measureCase(
   traceDir: string | undefined,
 ): Promise<BrowserCase> {
   const samples: Run[] = [];
+  const from = { machine: sampleMachine(), ours: processTreeCpuMs(process.pid) };
   await page.context().setOffline(network === "offline");
   for (let i = 0; i <= runs; i++) {
     const trace = traceDir && i === runs ? join(traceDir, `${conv.messages}-${network}-${navigation}.json`) : undefined;
@@ -192,6 +196,7 @@ async function measureCase(
     if (i > 0) samples.push(run); // the first run warms up
   }
   await page.context().setOffline(false);
+  const otherWork = foreignLoad(from.machine, sampleMachine(), processTreeCpuMs(process.pid) - from.ours);
   const result: BrowserCase = {
     messages: conv.messages,
     network,
@@ -200,9 +205,10 @@ async function measureCase(
     loadedMs: summarize(samples.map((s) => s.loaded)),
     longestTaskMs: summarize(samples.map((s) => s.longestTask)),
     rendered: samples.at(-1)?.rendered ?? 0,
+    otherWork,
   };
   progress(
-    `browser · ${conv.messages} messages, ${network}, ${navigation}: first message painted p50 ${result.firstPaintMs.p50.toFixed(0)} ms, loaded p50 ${result.loadedMs.p50.toFixed(0)} ms, longest task p50 ${result.longestTaskMs.p50.toFixed(0)} ms`,
+    `browser · ${conv.messages} messages, ${network}, ${navigation}: first message painted p50 ${result.firstPaintMs.p50.toFixed(0)} ms, loaded p50 ${result.loadedMs.p50.toFixed(0)} ms, longest task p50 ${result.longestTaskMs.p50.toFixed(0)} ms, other work ${percent(otherWork)}`,
   );
   return result;
 }
@@ -302,16 +308,20 @@ function goalsOf(cases: BrowserCase[]): BrowserResult["goals"] {
   ];
 }
 
+const percent = (share: number) => (Number.isFinite(share) ? `${(share * 100).toFixed(0)} %` : "n/a");
+
 export function renderBrowser(r: BrowserResult): string {
   const lines = [
     `Cached conversations in Chromium ${r.chromium}: navigation → first message painted (Element Timing), → live document loaded, longest main-thread task; p50 / max over ${r.cases[0]?.firstPaintMs.count ?? 0} runs`,
     "",
-    "| messages | network | navigation | first paint p50 | max | loaded p50 | longest task p50 | max | rendered |",
-    "|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    "| messages | network | navigation | first paint p50 | max | loaded p50 | longest task p50 | max | rendered | other work |",
+    "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ...r.cases.map(
       (c) =>
-        `| ${c.messages.toLocaleString("en")} | ${c.network} | ${c.navigation} | ${c.firstPaintMs.p50.toFixed(0)} ms | ${c.firstPaintMs.max.toFixed(0)} ms | ${c.loadedMs.p50.toFixed(0)} ms | ${c.longestTaskMs.p50.toFixed(0)} ms | ${c.longestTaskMs.max.toFixed(0)} ms | ${c.rendered} |`,
+        `| ${c.messages.toLocaleString("en")} | ${c.network} | ${c.navigation} | ${c.firstPaintMs.p50.toFixed(0)} ms | ${c.firstPaintMs.max.toFixed(0)} ms | ${c.loadedMs.p50.toFixed(0)} ms | ${c.longestTaskMs.p50.toFixed(0)} ms | ${c.longestTaskMs.max.toFixed(0)} ms | ${c.rendered} | ${percent(c.otherWork)} |`,
     ),
+    "",
+    "other work: share of the machine's CPU (all cores) used by processes outside the bench and its browser while the case ran; on this shared 2-core box anything far above 0 % stretches every figure.",
     "",
     ...r.goals.map((g) => `${g.met ? "✓" : "✗"} ${g.name}: ${g.measured} (goal ${g.target})`),
   ];

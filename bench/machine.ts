@@ -77,3 +77,41 @@ export function servicesCpuMs(from: Map<number, number>, to: Map<number, number>
   for (const [pid, used] of to) ms += used - (from.get(pid) ?? 0);
   return ms;
 }
+
+/**
+ * CPU time (ms) so far of a process and all its live descendants (a browser the bench
+ * launched, with its renderers and GPU process), from /proc; children that already exited
+ * are not counted.
+ */
+export function processTreeCpuMs(rootPid: number): number {
+  const parentOf = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return Number.NaN;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parentOf.set(Number(pid), Number(fields[1]));
+      cpu.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let ms = 0;
+  for (const [pid, used] of cpu) {
+    let p: number | undefined = pid;
+    for (let depth = 0; p !== undefined && p > 1 && depth < 16; depth++) {
+      if (p === rootPid) {
+        ms += used;
+        break;
+      }
+      p = parentOf.get(p);
+    }
+  }
+  return ms;
+}
