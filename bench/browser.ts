@@ -112,7 +112,8 @@ async function seed(server: TestServer, sizes: number[], progress: (m: string) =
   return { session, workspaceId: ws.body.id, conversations };
 }
 
-function sampleMessage(i: number, total: number, userId: string) {
+/** A question, then an AI answer with Markdown (also bench/offline-search.ts's conversations). */
+export function sampleMessage(i: number, total: number, userId: string) {
   const ai = i % 2 === 1;
   const text = ai
     ? `Here is what I found about item ${i}: the **first** option is simpler, the second scales better.\n\n- keep the cache bounded\n- measure before and after\n\nSee [the notes](https://example.com/${i}) for details.`

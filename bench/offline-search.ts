@@ -9,13 +9,14 @@
 // reports it), then queries; two more queries follow on the warm index (`query`, the index's own
 // time, and typed → hits shown, which includes the palette's 150 ms debounce). Alongside: the
 // longest main-thread task from typing to the cold results (what could freeze the page) and the
-// characters indexed. Run it alone: `npx tsx bench/offline-search.ts` (BENCH_QUICK=1: fewer runs).
+// characters indexed. Run it with `BENCH_ONLY=offline-search npm run bench`.
 /// <reference lib="dom" />
-import { pathToFileURL } from "node:url";
 import { appendMessage, writeMeta } from "@junokit/doc-model";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../app/e2e/support/browser";
 import { APP_DIST, ensureAppBuilt } from "../app/e2e/support/build";
 import { api, register, startTestServer, type TestServer } from "../collab-server/test/support/server";
+import { sampleMessage } from "./browser";
 import { summarize, type Summary } from "./samples";
 
 export interface OfflineSearchSizes {
@@ -49,12 +50,10 @@ export interface OfflineSearchResult {
   cases: OfflineSearchCase[];
 }
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
 export async function runOfflineSearchBench(sizes: OfflineSearchSizes, progress: (message: string) => void): Promise<OfflineSearchResult> {
   await ensureAppBuilt();
   const server = await startTestServer({ appDist: APP_DIST });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchBrowser();
   try {
     const session = await register(server.url, `osearch${Date.now().toString(36)}`);
     const cases: OfflineSearchCase[] = [];
@@ -84,29 +83,12 @@ async function seed(server: TestServer, session: Session, size: OfflineSearchSiz
     const res = await api(server.url, `/api/workspaces/${ws.body.id}/conversations`, { token: session.token, body: { title: `Conversation ${c}`, ai: "off" } });
     await server.server.collab.writer.change(res.body.docName, (doc) => {
       writeMeta(doc, { ai: "off" });
-      for (let i = 0; i < size.messages; i++) appendMessage(doc, sampleMessage(c, i, size.messages, session.user.id));
+      for (let i = 0; i < size.messages; i++) appendMessage(doc, sampleMessage(i, size.messages, session.user.id));
     });
     conversationIds.push(res.body.id);
   }
   progress(`offline search · seeded ${size.conversations} × ${size.messages} messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { workspaceId: ws.body.id, conversationIds };
-}
-
-/** The browser scenario's mix: a question, then an AI answer with Markdown. */
-function sampleMessage(c: number, i: number, total: number, userId: string) {
-  const ai = i % 2 === 1;
-  const text = ai
-    ? `Here is what I found about item ${i} in thread ${c}: the **first** option is simpler, the second scales better.\n\n- keep the cache bounded\n- measure before and after\n\nSee [the notes](https://example.com/${i}) for details.`
-    : `Message ${i} of ${total}: can you compare the two approaches we discussed for the release?`;
-  return {
-    id: `m${i}`,
-    role: ai ? ("assistant" as const) : ("user" as const),
-    authorId: ai ? "ai" : userId,
-    authorName: ai ? "Dev" : "Bench",
-    createdAt: Date.now() - (total - i) * 60_000,
-    text,
-    ...(ai ? { replyTo: `m${i - 1}`, model: "bench" } : {}),
-  };
 }
 
 async function measureCase(browser: Browser, server: TestServer, session: Session, setup: Seeded, size: OfflineSearchSizes["cases"][number], runs: number, progress: (m: string) => void): Promise<OfflineSearchCase> {
@@ -134,9 +116,9 @@ async function measureCase(browser: Browser, server: TestServer, session: Sessio
     progress(`offline search · ${size.conversations} × ${size.messages}: caches primed`);
     await context.setOffline(true);
 
-    // A broad query with typos (half the messages match), then two selective ones.
+    // A broad query with typos (half the messages match), then a selective one and a broad one.
     const target = size.messages > 5_000 ? 4217 : 417;
-    const queries = { cold: "aproaches relese", warm: [`item ${target}`, `thred ${size.conversations - 1} ite`] };
+    const queries = { cold: "aproaches relese", warm: [`item ${target}`, "measur befor"] };
     const samples: Run[] = [];
     for (let i = 0; i <= runs; i++) {
       const run = await measureRun(page, setup.workspaceId, server.url, queries);
@@ -248,20 +230,4 @@ export function renderOfflineSearch(r: OfflineSearchResult): string {
     "",
     "typed → hits includes the palette's 150 ms debounce; read + index and query are the worker's own times.",
   ].join("\n");
-}
-
-// Standalone: `npx tsx bench/offline-search.ts`.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const sizes = process.env.BENCH_QUICK === "1" ? OFFLINE_SEARCH_QUICK : OFFLINE_SEARCH_FULL;
-  const began = Date.now();
-  runOfflineSearchBench(sizes, (m) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(1)}s] ${m}\n`)).then(
-    (result) => {
-      process.stdout.write(`${renderOfflineSearch(result)}\n`);
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
 }

@@ -23,7 +23,11 @@ export function committed(tx: IDBTransaction): Promise<void> {
   });
 }
 
-export function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+/** Opens (creating when missing) a database in the cache's layout. */
+export function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase>;
+/** With `create: false`, a database that does not exist is not created (resolves null). */
+export function openDatabase(factory: IDBFactory, name: string, options: { create: false }): Promise<IDBDatabase | null>;
+export function openDatabase(factory: IDBFactory, name: string, options: { create?: boolean } = {}): Promise<IDBDatabase | null> {
   return new Promise((resolve, reject) => {
     let req: IDBOpenDBRequest;
     try {
@@ -32,15 +36,23 @@ export function openDatabase(factory: IDBFactory, name: string): Promise<IDBData
       reject(error);
       return;
     }
-    req.onupgradeneeded = () => {
+    let refused = false;
+    req.onupgradeneeded = (event) => {
       const db = req.result;
+      if (options.create === false && event.oldVersion === 0) {
+        // Aborting the creation leaves no database behind.
+        refused = true;
+        req.transaction?.abort();
+        return;
+      }
       if (!db.objectStoreNames.contains(UPDATES)) db.createObjectStore(UPDATES, { autoIncrement: true });
       if (!db.objectStoreNames.contains(CUSTOM)) db.createObjectStore(CUSTOM);
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = (event) => {
       event.preventDefault();
-      reject(req.error ?? new DOMException("IndexedDB could not be opened", "UnknownError"));
+      if (refused) resolve(null);
+      else reject(req.error ?? new DOMException("IndexedDB could not be opened", "UnknownError"));
     };
     // Another tab holds an old version open; it closes on `versionchange`, then we proceed.
     req.onblocked = () => undefined;

@@ -2,7 +2,7 @@
 // cached conversation this way, one at a time, and lets go of each at once (a sign-out or a
 // reset in another tab deletes databases and must never wait for it).
 import * as Y from "yjs";
-import { CUSTOM, request, UPDATES } from "./idb";
+import { CUSTOM, openDatabase, request, UPDATES } from "./idb";
 
 /**
  * What a copy holds now. `version` grows with every write to it (updates are appended under
@@ -18,7 +18,7 @@ export type CachedCopy =
  * A database that does not exist is never created. Rejects when IndexedDB fails.
  */
 export async function readCachedCopy(factory: IDBFactory, name: string, knownVersion?: number): Promise<CachedCopy> {
-  const db = await openExisting(factory, name);
+  const db = await openDatabase(factory, name, { create: false });
   if (!db) return { kind: "missing" };
   // Another tab deletes it (sign-out, reset): let go at once, the read then fails.
   db.onversionchange = () => db.close();
@@ -38,30 +38,4 @@ export async function readCachedCopy(factory: IDBFactory, name: string, knownVer
   } finally {
     db.close();
   }
-}
-
-/** Opens a database only if it exists (aborting the creation of a new one); null otherwise. */
-function openExisting(factory: IDBFactory, name: string): Promise<IDBDatabase | null> {
-  return new Promise((resolve, reject) => {
-    let req: IDBOpenDBRequest;
-    try {
-      req = factory.open(name);
-    } catch (error) {
-      reject(error);
-      return;
-    }
-    let created = false;
-    req.onupgradeneeded = (event) => {
-      if (event.oldVersion !== 0) return;
-      created = true;
-      req.transaction?.abort();
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = (event) => {
-      event.preventDefault();
-      if (created) resolve(null);
-      else reject(req.error ?? new DOMException("IndexedDB could not be opened", "UnknownError"));
-    };
-    req.onblocked = () => undefined;
-  });
 }

@@ -3,8 +3,8 @@
 import type { ConversationSnapshot } from "./useConversation";
 
 export const SHOW_MESSAGE_EVENT = "junokit:show-message";
-/** How long a wanted message is looked for in lists that mount or load after the request. */
-const SHOW_WAIT_MS = 10_000;
+/** How long lists that mount or load after the request look for it (a long one can load slowly). */
+const SHOW_WAIT_MS = 30_000;
 
 /** The message asked for most recently, until a list that holds it shows it (or time runs out). */
 let wanted: { id: string; until: number } | null = null;

@@ -66,6 +66,7 @@ interface Known {
 export class DeviceSearch {
   private index: SearchIndex;
   private scope = "";
+  private workspaceId = "";
   private known = new Map<string, Known>();
   private usedChars = 0;
   private last: { key: string; at: number; status: DeviceSearchStatus } | null = null;
@@ -88,8 +89,7 @@ export class DeviceSearch {
 
   /** Searches what the last refresh indexed, best first. */
   search(query: string, limit: number): Promise<SearchHit[]> {
-    const workspaceId = this.scope.split("\n")[1] ?? "";
-    return this.index.search(workspaceId, query, limit);
+    return this.index.search(this.workspaceId, query, limit);
   }
 
   /** Characters of text indexed now (tests and the benchmark). */
@@ -102,7 +102,7 @@ export class DeviceSearch {
     const key = `${request.userId}\n${request.workspaceId}\n${request.conversations.map((c) => c.id).join(",")}`;
     if (this.last?.key === key && now() - this.last.at < (this.options.freshMs ?? DEFAULT_FRESH_MS)) return this.last.status;
     const began = performance.now();
-    this.useScope(`${request.userId}\n${request.workspaceId}`);
+    this.useScope(request);
     const status: DeviceSearchStatus = {
       total: request.conversations.length, read: 0, searched: 0, notCached: [], leftOut: [], unreadable: [], done: false, readMs: 0, indexedChars: this.usedChars,
     };
@@ -163,9 +163,11 @@ export class DeviceSearch {
   }
 
   /** Another person or workspace: start from an empty index (one workspace is kept at a time). */
-  private useScope(scope: string): void {
+  private useScope({ userId, workspaceId }: RefreshRequest): void {
+    const scope = `${userId}\n${workspaceId}`;
     if (scope === this.scope) return;
     this.scope = scope;
+    this.workspaceId = workspaceId;
     this.index = createMiniSearchIndex({ maxEntryChars: this.maxEntryChars });
     this.known.clear();
     this.usedChars = 0;

@@ -99,6 +99,7 @@ function Palette({ workspaceId, workspaceName, userId, conversations, onClose, o
     const q = query.trim();
     if (!q) {
       setResult(null);
+      setReading(null);
       return;
     }
     const controller = new AbortController();

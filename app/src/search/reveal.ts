@@ -4,7 +4,8 @@
 import { showMessage } from "../conversation";
 
 const FOUND_CLASS = "message--found";
-const WAIT_MS = 10_000;
+/** As long as showMessage looks for it: the conversation may still be loading. */
+const WAIT_MS = 30_000;
 const SHOW_MS = 2500;
 
 let pending: (() => void) | null = null;
