@@ -1,7 +1,9 @@
 // End-to-end: export and import in the app (SPEC XFER-*, APP-XFER-*), which model answers and
 // the AI's presence (APP-AI-1, APP-PRES-3), and the composer's @ completion and starters
 // (APP-MENTION-1), in Debian's Chromium against the real server serving the built app.
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { appendMessage, writeMeta } from "@junokit/doc-model";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +17,8 @@ const TITLE = "Release notes";
 const IMPORT_LIMIT = 16 * 1024 * 1024;
 
 let server: TestServer;
+/** Large files are handed to the browser by path: sending megabytes over DevTools takes longer than a click may on a busy machine. */
+let files = "";
 let browser: Browser;
 let ann: Person;
 let bob: Person;
@@ -49,6 +53,7 @@ beforeAll(async () => {
       model: "test-model-7b",
     });
   });
+  files = await mkdtemp(join(tmpdir(), "junokit-transfer-"));
   browser = await launchBrowser();
   ann = await openPerson(browser, "ann");
   bob = await openPerson(browser, "bob");
@@ -57,7 +62,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  if (files) await rm(files, { recursive: true, force: true });
 });
+
+async function fileOf(name: string, content: Buffer): Promise<string> {
+  const path = join(files, name);
+  await writeFile(path, content);
+  return path;
+}
 
 async function signIn(person: Person, username: string, hash = `#/w/${workspaceId}`): Promise<void> {
   const { page } = person;
@@ -194,7 +206,7 @@ describe("export and import in the app (XFER-E2E-1)", () => {
       // Every state the bar shows is recorded in the page as it renders: polling from here could
       // miss the whole upload on a loaded machine, and then find the bar already gone.
       await page.evaluate(recordImportProgress);
-      await startImport(page, { name: "big.json", mimeType: "application/json", buffer });
+      await startImport(page, await fileOf("big.json", buffer));
       const dialog = page.getByRole("dialog", { name: "Import conversations" });
       await dialog.getByRole("status").filter({ hasText: "Imported 1 conversation" }).waitFor({ timeout: 60_000 });
       const shown = await page.evaluate(() => (window as unknown as { importProgress: ProgressSample[] }).importProgress);
@@ -227,7 +239,7 @@ describe("export and import in the app (XFER-E2E-1)", () => {
     expect(await alert.textContent()).toBe("junokit.conversation version 99 is not supported; this server reads version 1");
 
     // Over the server's limit: its 413 and its words, not a dropped connection.
-    await dialog.locator('input[type="file"]').setInputFiles({ name: "huge.json", mimeType: "application/json", buffer: Buffer.alloc(17 * 1024 * 1024, " ") });
+    await dialog.locator('input[type="file"]').setInputFiles(await fileOf("huge.json", Buffer.alloc(17 * 1024 * 1024, " ")));
     await dialog.getByRole("button", { name: "Import", exact: true }).click();
     await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toBe(`the file is over the import limit of ${IMPORT_LIMIT} bytes`);
     await dialog.getByRole("button", { name: "Cancel" }).click();
