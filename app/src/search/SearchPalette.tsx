@@ -184,8 +184,8 @@ function Palette({ workspaceId, workspaceName, userId, conversations, onClose, o
           }}
         />
         <div className="search-palette__status" aria-live="polite">
-          {reading && <DeviceReading status={reading} />}
-          {!reading && result && "device" in result && result.device && <DeviceScope result={result.device} />}
+          {reading && <DeviceReading status={reading} online={online} />}
+          {!reading && result && "device" in result && result.device && <DeviceScope result={result.device} online={online} />}
           {result && "error" in result && <span className="search-palette__error">{result.error}</span>}
           {result && "hits" in result && result.hits.length === 0 && <span className="muted">Nothing matches “{result.query}”.</span>}
           {!result && !reading && (
@@ -223,10 +223,10 @@ function Palette({ workspaceId, workspaceName, userId, conversations, onClose, o
 }
 
 /** While this device's copies are read (the first offline search, or after changes). */
-function DeviceReading({ status }: { status: DeviceSearchStatus }) {
+function DeviceReading({ status, online }: { status: DeviceSearchStatus; online: boolean }) {
   return (
     <p className="search-palette__device muted" data-search-source="device" data-reading="true">
-      Offline: reading the conversations kept on this device… {status.read} of {status.total}
+      {why(online)} reading the conversations kept on this device… {status.read} of {status.total}
     </p>
   );
 }
@@ -235,7 +235,7 @@ function DeviceReading({ status }: { status: DeviceSearchStatus }) {
  * Says that these results come from this device, and which conversations it could not search
  * (with its timings for the benchmark, bench/offline-search.ts).
  */
-function DeviceScope({ result }: { result: DeviceSearchResult }) {
+function DeviceScope({ result, online }: { result: DeviceSearchResult; online: boolean }) {
   const { status } = result;
   const count = (n: number) => `${n} conversation${n === 1 ? "" : "s"}`;
   return (
@@ -247,7 +247,7 @@ function DeviceScope({ result }: { result: DeviceSearchResult }) {
       data-indexed-chars={status.indexedChars}
     >
       <p>
-        <strong>Offline:</strong> searched the {count(status.searched)} kept on this device, not the server.
+        <strong>{why(online)}</strong> searched the {count(status.searched)} kept on this device, not the server.
       </p>
       {status.notCached.length > 0 && <p className="muted" data-not-cached={status.notCached.length}>Not on this device (never opened here): {titles(status.notCached)}.</p>}
       {status.leftOut.length > 0 && <p className="muted">Too much to search here: {titles(status.leftOut)}.</p>}
@@ -255,6 +255,9 @@ function DeviceScope({ result }: { result: DeviceSearchResult }) {
     </div>
   );
 }
+
+/** Offline, or online with a server that can't be reached (its search failed with a network error). */
+const why = (online: boolean) => (online ? "The server can't be reached:" : "Offline:");
 
 function titles(conversations: readonly { title: string }[], shown = 3): string {
   const names = conversations.slice(0, shown).map((c) => `“${c.title || "Untitled"}”`);
