@@ -100,6 +100,7 @@ export class ConversationPeer {
   /** The persona of `meta.persona` as last looked up; the id it was looked up for. */
   private persona: Persona;
   private personaId: string;
+  private personaLookups = 0;
   private readonly unobserve: () => void;
   private readonly log: Logger;
 
@@ -133,16 +134,21 @@ export class ConversationPeer {
 
   /**
    * Looks `meta.persona` up again (it changed, or the workspace's personas did): a built-in,
-   * the workspace's own, else the default (SPEC AI-19). Keeps the last one if the store fails.
+   * the workspace's own, else the default (SPEC AI-19). If the store fails it keeps the current
+   * persona when the id is unchanged, else falls back.
    */
   async refreshPersona(): Promise<Persona> {
     const id = readMeta(this.doc).persona;
     this.personaId = id;
+    // Lookups can finish out of order (a pool of store connections): only the latest counts.
+    const lookup = ++this.personaLookups;
     try {
       const found = await this.deps.findPersona(this.workspaceId, id);
-      if (this.personaId === id) this.persona = found ?? resolvePersona(id);
+      if (lookup === this.personaLookups) this.persona = found ?? resolvePersona(id);
     } catch (err) {
-      this.log.error({ err, persona: id }, "could not look the persona up; keeping the last one");
+      // Switched to a persona the store cannot name now: answer as the fallback, not the old one.
+      if (lookup === this.personaLookups && this.persona.id !== id) this.persona = resolvePersona(id);
+      this.log.error({ err, persona: id }, "could not look the persona up");
     }
     this.publish();
     return this.persona;
@@ -271,16 +277,23 @@ export class ConversationPeer {
    */
   private async markUnstarted(promptId: string): Promise<void> {
     const answered = () => messageList(this.doc).toArray().some((map) => readMessage(map).replyTo === promptId);
+    const settle = () => {
+      const prompt = findMessage(this.doc, promptId);
+      if (prompt) this.transact(() => setPending(prompt, false));
+    };
     if (!this.deps.solo) await until(messageList(this.doc), answered, LEASE_MS);
-    if (answered() || this.detached) return;
-    if (!(await this.deps.claims.claimOnce(`unstarted:${this.name}:${promptId}`, this.deps.instanceId))) return;
+    // Unloaded meanwhile: the prompt stays pending, so the next load looks again.
+    if (this.detached) return;
+    if (answered()) return settle();
+    if (!(await this.deps.claims.claimOnce(`unstarted:${this.name}:${promptId}`, this.deps.instanceId))) return settle();
     const persona = await this.refreshPersona();
-    this.transact(() =>
+    this.transact(() => {
       appendMessage(this.doc, {
         id: nanoid(16), role: "assistant", authorId: AI_AUTHOR_ID, authorName: persona.name, createdAt: Date.now(),
         text: "", status: "error", error: INTERRUPTED_BEFORE_START, replyTo: promptId, model: askingAs(this.deps.provider, persona).model,
-      }),
-    );
+      });
+      settle();
+    });
     this.log.warn({ messageId: promptId }, "marked a prompt whose claimer stopped before replying as interrupted");
   }
 
@@ -347,10 +360,11 @@ export class ConversationPeer {
     const key = job.kind === "reply" ? `reply:${this.name}:${job.messageId}` : `regenerate:${this.name}:${job.previousId}`;
     // Exactly once (SPEC AI-6): the claim goes through the store, not this process's memory.
     if (!(await this.deps.claims.claimOnce(key, this.deps.instanceId))) {
-      target = findMessage(this.doc, job.messageId);
-      if (target) this.transact(() => setPending(target!, false));
       this.log.info({ key }, "prompt already claimed; not answering it again");
-      if (job.kind === "reply") await this.markUnstarted(job.messageId);
+      // Off the queue: in a cluster it waits up to a lease for the claimer's reply.
+      if (job.kind === "reply") {
+        this.markUnstarted(job.messageId).catch((err: unknown) => this.log.error({ err, messageId: job.messageId }, "could not check a claimed prompt for its reply"));
+      }
       return;
     }
     target = findMessage(this.doc, job.messageId);
@@ -374,7 +388,19 @@ export class ConversationPeer {
       this.log.info({ messageId: job.messageId, userId: job.requester.id }, "prompt refused by a rate limit");
       return;
     }
-    const plan = planPrompt(this.doc, target, { persona, budgetTokens: this.deps.contextTokens, countTokens: this.deps.countTokens });
+    let plan: PromptPlan;
+    try {
+      const retry = job.kind === "regenerate";
+      plan = planPrompt(this.doc, target, { persona, budgetTokens: this.deps.contextTokens, countTokens: this.deps.countTokens, retry });
+    } catch (err) {
+      // The claim is spent: the prompt still gets a reply, one that says what happened.
+      this.log.error({ err, messageId: job.messageId }, "could not build the prompt");
+      this.transact(() => {
+        setPending(target!, false);
+        reply("error", "JunoKit could not build the prompt for this message. Use Retry to ask again; if it fails again, tell your admin.");
+      });
+      return;
+    }
     let map!: MessageMap;
     this.transact(() => {
       setPending(target!, false);

@@ -118,7 +118,7 @@ describe("a question the conversation moved on from (SPEC AI-17, AI-18)", () => 
         { role: "assistant", content: "Monday then." },
         { role: "user", content: `${movedOnNote(movedOn)}\n\n[Ann] is Friday fixed?` },
       ]);
-      expect(movedOnNote(movedOn)).toContain("written by Ann at 10:32 UTC, before the 3 messages just above it");
+      expect(movedOnNote(movedOn)).toContain(`written by "Ann" at 10:32 UTC, before the 3 messages just above it`);
       for (const id of ["seen", "b1", "b2", "rb2", "q"]) expect(plan.ledger.get(findMessage(doc, id)!)).toBe("in-context");
     });
   }
@@ -133,6 +133,20 @@ describe("a question the conversation moved on from (SPEC AI-17, AI-18)", () => 
     const plan = planPrompt(doc, findMessage(doc, "q")!, { persona, budgetTokens: 4000, countTokens: chars4 });
     expect(plan.movedOn).toEqual({ count: 1, askedAt: Date.UTC(2026, 0, 5, 10, 32), askedBy: "Ann" });
     expect(plan.ledger.get(findMessage(doc, "b2")!)).toBe("dropped");
+  });
+
+  it("AI-9 AI-17 a retry answers the question as it stood: no later turns, no note", () => {
+    const doc = offlineConversation(true, [{ id: "b1", text: "moved to Monday" }]);
+    const plan = planPrompt(doc, findMessage(doc, "q")!, { persona, budgetTokens: 4000, countTokens: chars4, retry: true });
+    expect(plan.movedOn).toBeUndefined();
+    expect(plan.messages.slice(1)).toEqual([{ role: "user", content: "[Bob] we ship Friday\n\n[Ann] is Friday fixed?" }]);
+    expect(plan.ledger.has(findMessage(doc, "b1")!)).toBe(false);
+  });
+
+  it("AI-18 a question time that is no date (a client's clock) leaves the time out instead of failing the prompt", () => {
+    const note = movedOnNote({ count: 2, askedAt: 1e20, askedBy: "Ann" });
+    expect(note).toContain(`written by "Ann", before the 2 messages just above it`);
+    expect(movedOnNote({ count: 1, askedAt: Number.NaN, askedBy: "" })).toContain("written by its author, before the message just above it");
   });
 
   it("AI-17 no note when nothing came in after the question (its own earlier answers do not count)", () => {

@@ -10,6 +10,11 @@ export interface PromptOptions {
   /** Input tokens the prompt may use. */
   budgetTokens: number;
   countTokens: (text: string) => number;
+  /**
+   * A retry answers the question as it stood (SPEC AI-9): what came after it stays out of the
+   * prompt and no "moved on" note is written.
+   */
+  retry?: boolean;
 }
 
 /** What one reply sends, and what it changes in the document's context ledger (SPEC AI-12). */
@@ -45,7 +50,8 @@ export function planPrompt(doc: Y.Doc, target: MessageMap, options: PromptOption
   const ledger = new Map<MessageMap, ContextState>();
   const targetEntry = entries.find((e) => e.map === target);
   if (!targetEntry) throw new Error("the message to answer is not in the conversation");
-  const { seen, later } = turnsAround(entries, targetEntry, new Set(unseenWhenWritten(doc, target)), ledger);
+  const unseen = new Set(options.retry ? [] : unseenWhenWritten(doc, target));
+  const { seen, later } = turnsAround(entries, targetEntry, unseen, ledger);
   const history = [...seen, ...later];
   const movedOn: MovedOn | undefined =
     later.length > 0 ? { count: later.length, askedAt: targetEntry.createdAt, askedBy: targetEntry.authorName } : undefined;
@@ -145,11 +151,14 @@ function turnsAround(entries: Entry[], target: Entry, unseen: ReadonlySet<Messag
  * by whom, and that the model answers it in their light rather than answering them.
  */
 export function movedOnNote(movedOn: MovedOn): string {
-  const at = new Date(movedOn.askedAt).toISOString().slice(11, 16);
-  const who = movedOn.askedBy || "its author";
+  // askedAt comes from a client's clock: a time that is no date is left out, not thrown on.
+  const asked = new Date(movedOn.askedAt);
+  const at = Number.isNaN(asked.getTime()) ? "" : ` at ${asked.toISOString().slice(11, 16)} UTC`;
+  // Quoted, so a display name cannot pass for JunoKit's own words.
+  const who = movedOn.askedBy ? JSON.stringify(movedOn.askedBy) : "its author";
   const n = movedOn.count === 1 ? "the message just above it" : `the ${movedOn.count} messages just above it`;
   return (
-    `(Note from JunoKit: the next message was written by ${who} at ${at} UTC, before ${n}, which ${who} had not seen; ` +
+    `(Note from JunoKit: the next message was written by ${who}${at}, before ${n}, which ${who} had not seen; ` +
     `it waited to be answered while the conversation moved on. Answer it, taking those later messages into account ` +
     `where they change the answer, and say so; do not answer them here.)`
   );

@@ -86,7 +86,7 @@ describe("AI peer: a prompt the conversation moved on from", () => {
       const last = prompt.at(-1)!;
       expect(last.role).toBe("user");
       const hhmm = new Date(askedAt).toISOString().slice(11, 16);
-      expect(last.content).toContain(`the next message was written by ${c.alice.user.displayName} at ${hhmm} UTC, before the 4 messages just above it`);
+      expect(last.content).toContain(`the next message was written by "${c.alice.user.displayName}" at ${hhmm} UTC, before the 4 messages just above it`);
       expect(last.content.endsWith(`[${c.alice.user.displayName}] ${tag} question: still Friday?`)).toBe(true);
       // The later messages come after the ones Alice had seen, Bob's answered in turn.
       const text = prompt.slice(1).map((m) => `${m.role}: ${m.content}`).join("\n");

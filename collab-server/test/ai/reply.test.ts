@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { startOpenAiSse, streamOf, tokensOf, type OpenAiSse } from "../support/openai-sse";
 import { addMember, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
-import { MIN_WRITE_GAP_MS } from "../../src/ai";
 import { aiPeerState, aiServer, message, open, replies, replyTo, say, settled, TEST_KEY, TEST_MODEL, untilPresence } from "./ai-support";
 
 let sse: OpenAiSse;
@@ -63,10 +62,8 @@ describe("AI peer: streaming replies", () => {
     const tokens = tokensOf(answer).length;
     expect(updates.length).toBeGreaterThan(1);
     expect(updates.length).toBeLessThan(tokens / 2);
-    // Writes are ≥ MIN_WRITE_GAP_MS apart: the count follows the stream's length (a loaded
-    // machine stretches it), with 100 ms of slack for the network's jitter.
-    const span = updates.at(-1)! - updates[0]!;
-    expect(updates.length).toBeLessThanOrEqual(Math.floor((span + 100) / MIN_WRITE_GAP_MS) + 1);
+    // The gap between writes (≥ MIN_WRITE_GAP_MS) is shown with fake timers in reply-writer.test.ts:
+    // arrival times here are stretched and bunched by a loaded machine.
     const request = sse.requestsFor("stream-two-peers")[0]!;
     expect(request.body).toMatchObject({ model: TEST_MODEL, stream: true });
     expect(request.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
