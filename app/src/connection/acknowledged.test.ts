@@ -1,4 +1,4 @@
-import { appendMessage, messageList } from "@junokit/doc-model";
+import { appendMessage, messageId, messageList } from "@junokit/doc-model";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { hasUnacknowledged, isAcknowledgedIn, mergeVector, serverForgot, type StateVector } from "./acknowledged";
@@ -22,7 +22,7 @@ describe("acknowledged state (OFF-ACK-1: what waits to sync is what the server h
     const waiting = messageList(device)
       .toArray()
       .filter((m) => !isAcknowledgedIn(acked, m))
-      .map((m) => m.get("id"));
+      .map(messageId);
     expect(waiting).toEqual(["written-offline"]);
     expect(hasUnacknowledged(device, acked)).toBe(true);
 

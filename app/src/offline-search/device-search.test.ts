@@ -1,5 +1,5 @@
 import { IDBFactory, IDBObjectStore } from "fake-indexeddb";
-import { appendMessage, conversationDocName, writeMeta } from "@junokit/doc-model";
+import { appendMessage, conversationDocName, messageList, writeMeta } from "@junokit/doc-model";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { cacheName, deleteDatabase, LocalCache } from "../cache";
@@ -41,7 +41,7 @@ async function cached(id: string, title: string, texts: string[], workspaceId = 
 }
 
 function add(doc: Y.Doc, id: string, texts: string[]): void {
-  const start = doc.getArray("messages").length;
+  const start = messageList(doc).length;
   doc.transact(() => {
     texts.forEach((text, i) => appendMessage(doc, { id: `${id}-m${start + i}`, role: "user", authorId: "a1", authorName: "Ann", createdAt: 1000 + start + i, text }));
   });

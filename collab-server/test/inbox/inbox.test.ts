@@ -128,8 +128,8 @@ describe("notifications (SPEC INBOX-*)", () => {
     await mine.acknowledged();
     const [first, second] = inboxItems(mine.doc).toArray();
     mine.doc.transact(() => {
-      first!.set("text", "you won a prize");
-      first!.set("kind", "system");
+      const forged: Partial<InboxItem> = { text: "you won a prize", kind: "system" };
+      for (const [field, value] of Object.entries(forged)) first!.set(field, value);
       second!.set("extra", "<script>");
       appendInboxItem(mine.doc, { ...written[0]!, id: "forged", text: "forged item" });
     });

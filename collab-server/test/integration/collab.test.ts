@@ -1,6 +1,6 @@
 import {
   appendMessage, messageText, parseDocName, readIndex, readMessages, readMeta, readPeer, workspaceIndexDocName,
-  conversationDocName, inboxDocName, messageList, AI_AUTHOR_ID,
+  conversationDocName, inboxDocName, messageList, restoreAuthor, AI_AUTHOR_ID,
 } from "@junokit/doc-model";
 import WebSocket from "ws";
 import * as Y from "yjs";
@@ -147,8 +147,7 @@ describe("live documents", () => {
     // Rewriting the author of someone else's message is reverted too.
     post(o, "owner's own words", { id: owner.user.id, name: owner.user.displayName });
     await until(m.doc, () => readMessages(m.doc).length === 3);
-    const target = messageList(m.doc).get(2);
-    target.set("authorId", mallory.user.id);
+    restoreAuthor(messageList(m.doc).get(2), { authorId: mallory.user.id });
     await until(o.doc, () => readMessages(o.doc)[2]!.authorId === owner.user.id);
     await until(m.doc, () => readMessages(m.doc)[2]!.authorId === owner.user.id);
   });
