@@ -7,7 +7,7 @@ import type { AiProvider } from "./provider";
 import { createUnconfiguredProvider } from "./unconfigured-provider";
 
 export { createAiPeer, type AiPeer, type AiPeerOptions } from "./ai-peer";
-export { INTERRUPTED_ON_RESTART, INTERRUPTED_ON_SHUTDOWN, LEASE_MS, type ReplyReport } from "./conversation-peer";
+export { INTERRUPTED_BEFORE_START, INTERRUPTED_ON_RESTART, INTERRUPTED_ON_SHUTDOWN, LEASE_MS, type ReplyReport } from "./conversation-peer";
 export { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "./deadlines";
 export { createPromptLimits, type MakeLimiter, type PromptLimits, type PromptLimitSettings } from "./limits";
 export { createOpenAiProvider, type OpenAiProviderOptions } from "./openai-provider";

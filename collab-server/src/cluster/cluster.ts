@@ -2,7 +2,7 @@ import { Redis as RedisExtension } from "@hocuspocus/extension-redis";
 import type { Extension } from "@hocuspocus/server";
 import { Redis } from "ioredis";
 import type { Logger } from "../log";
-import { SERVER_ORIGIN } from "../collab/context";
+import { SERVER_ORIGIN } from "../collab";
 
 export interface ClusterLink {
   /** Fans document updates and awareness out to the other instances. */

@@ -6,6 +6,7 @@ import { createApi, type ApiDeps } from "./api";
 import { mountApp } from "./app-files";
 
 export { ApiError } from "./errors";
+export { jsonBody, type ApiRoutes } from "./api";
 
 export function createHttp(deps: ApiDeps & { appDist: string | undefined; metrics: Metrics }): Hono {
   const http = new Hono();

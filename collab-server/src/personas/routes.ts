@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jsonBody, type ApiRoutes } from "../http/api";
+import { jsonBody, type ApiRoutes } from "../http";
 import type { Personas } from "./personas";
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a valid id");

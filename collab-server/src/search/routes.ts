@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ApiRoutes } from "../http/api";
+import type { ApiRoutes } from "../http";
 import type { Workspaces } from "../workspaces";
 import type { SearchService } from "./search-service";
 

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import * as Y from "yjs";
 import { z } from "zod";
 import { ApiError } from "../http";
-import type { ApiRoutes } from "../http/api";
+import type { ApiRoutes } from "../http";
 import type { DocumentSource } from "../search";
 import type { Store } from "../storage";
 import type { Workspaces } from "../workspaces";

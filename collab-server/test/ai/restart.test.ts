@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INTERRUPTED_BEFORE_START } from "../../src/ai/conversation-peer";
+import { INTERRUPTED_BEFORE_START } from "../../src/ai";
 import { openLevelStore } from "../../src/storage";
 import { startOpenAiSse, streamOf, type OpenAiSse } from "../support/openai-sse";
 import {
