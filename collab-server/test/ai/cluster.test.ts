@@ -1,18 +1,20 @@
+import { rm } from "node:fs/promises";
 import { findMessage, readIndexPersonas, requestStop, workspaceIndexDocName, writeMeta } from "@junokit/doc-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterEnv, dropSchema } from "../support/cluster";
 import { startOpenAiSse, type OpenAiSse } from "../support/openai-sse";
-import { addMember, api, startTestServer, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
+import { addMember, api, spawnServerProcess, startTestServer, tempDataDir, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
 import { open, replies, replyTo, say, settled, TEST_KEY, TEST_MODEL, untilPresence } from "./ai-support";
 
 let sse: OpenAiSse;
 const peers: Peer[] = [];
 const servers: TestServer[] = [];
 let schema = "";
+let env: Record<string, string> = {};
 
 beforeAll(async () => {
   sse = await startOpenAiSse();
-  const env = { ...clusterEnv(), AI_BASE_URL: sse.baseUrl, AI_API_KEY: TEST_KEY, AI_MODEL: TEST_MODEL };
+  env = { ...clusterEnv(), AI_BASE_URL: sse.baseUrl, AI_API_KEY: TEST_KEY, AI_MODEL: TEST_MODEL };
   schema = env.DATABASE_SCHEMA!;
   for (let i = 0; i < 2; i++) servers.push(await startTestServer({ env }));
 });
@@ -49,6 +51,36 @@ describe("AI peer in a cluster", () => {
     expect(await sse.requestsFor("cluster-two")[0]!.ended).toMatchObject({ aborted: true });
     expect(replies(onB, second)).toHaveLength(1);
   });
+
+  it("AI-6 an instance killed mid-reply: the other marks the reply interrupted once its lease runs out, then answers the next prompt", async () => {
+    const b = servers[0]!;
+    const dataDir = await tempDataDir();
+    const dying = await spawnServerProcess(dataDir, env);
+    try {
+      const c = await workspaceWithConversation(dying.url);
+      sse.when("lease-hold", { steps: [{ content: "Half" }, { gate: "never" }] });
+      sse.when("lease-after", { steps: [{ content: "Answered by the survivor." }, { finish: "stop" }, { done: true }] });
+      const onDying = await open(dying.wsUrl, c.docName, c.owner, peers);
+      const held = say(onDying, c.owner, "lease-hold go");
+      await until(onDying.doc, () => replyTo(onDying, held)?.text === "Half");
+      const onB = await open(b.wsUrl, c.docName, c.owner, peers);
+      await until(onB.doc, () => replyTo(onB, held)?.text === "Half");
+      // B sees a live lease and leaves the reply to its writer…
+      expect(replyTo(onB, held)!.status).toBe("streaming");
+      dying.child.kill("SIGKILL");
+      await dying.exited;
+      // …until the lease (15 s, renewed every 5 s) runs out with nobody renewing it.
+      await until(onB.doc, () => replyTo(onB, held)?.status === "error", 25_000);
+      expect(replyTo(onB, held)).toMatchObject({ text: "Half", error: expect.stringMatching(/^Interrupted: the server stopped while writing this reply/) });
+      const after = say(onB, c.owner, "lease-after go");
+      expect(await settled(onB, after)).toMatchObject({ status: "done", text: "Answered by the survivor." });
+      expect(replies(onB, held)).toHaveLength(1);
+      expect(sse.requestsFor("lease-hold")).toHaveLength(1);
+    } finally {
+      if (dying.child.exitCode === null && dying.child.signalCode === null) dying.child.kill("SIGKILL");
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("AI-19 a persona created through one instance reaches the other's index mirror, presence and replies", async () => {
     const [a, b] = servers as [TestServer, TestServer];
