@@ -1,7 +1,7 @@
 // The signed-in session, kept in localStorage so a reload stays signed in. The token is
 // only ever sent to our own origin (API header and Hocuspocus token).
 import type { Me, Session } from "../api";
-import { createStore } from "../connection";
+import { createStore } from "../store";
 
 const SESSION_KEY = "junokit.session";
 const meKey = (userId: string) => `junokit.me.${userId}`;

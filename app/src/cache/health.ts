@@ -1,6 +1,6 @@
 // Whether this device can keep documents offline. A full disk or a broken IndexedDB never
 // stops the app (it keeps working online); it only earns a warning that says what it means.
-import { createStore, type Store } from "../connection/store";
+import { createStore, type Store } from "../store";
 
 export type StorageProblemKind = "quota" | "unavailable" | "failed";
 

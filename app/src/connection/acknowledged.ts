@@ -9,7 +9,7 @@
 // client, so the update's end clocks are known there).
 import type { HocuspocusProvider } from "@hocuspocus/provider";
 import * as Y from "yjs";
-import { createStore, type Store } from "./store";
+import { createStore, type Store } from "../store";
 
 export type StateVector = Map<number, number>;
 

@@ -11,7 +11,7 @@ import { OpenDocument, type DocumentHandle, type DocumentOptions } from "./open-
 import { waitingDocuments } from "./outbox";
 import { forgetScreen } from "./screens";
 import { connectionState, type ConnectionState, type SocketStatus } from "./status";
-import { createStore } from "./store";
+import { createStore } from "../store";
 
 export type { DocumentHandle, DocumentState } from "./open-document";
 

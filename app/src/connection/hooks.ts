@@ -1,7 +1,7 @@
 import { useLayoutEffect, useState, useSyncExternalStore } from "react";
 import type { Connection, DocumentHandle, DocumentState } from "./documents";
 import type { ConnectionState } from "./status";
-import type { Store } from "./store";
+import type { Store } from "../store";
 
 export function useStore<T>(store: Store<T>): T {
   return useSyncExternalStore(store.subscribe, store.get);

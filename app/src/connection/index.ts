@@ -7,6 +7,4 @@ export { useDocumentValue } from "./document-value";
 export { ConnectionBadge, ConnectionNotice } from "./ConnectionBadge";
 export { CONNECTION_HINT, CONNECTION_LABEL, connectionState, waitingText } from "./status";
 export type { ConnectionState } from "./status";
-export { createStore } from "./store";
-export type { Store } from "./store";
 export { exposeForDebugging } from "./debug";

@@ -9,7 +9,7 @@ import { AckTracker } from "./acknowledged";
 import { GuardedProvider } from "./guarded-provider";
 import { markWaiting } from "./outbox";
 import { keepScreen, readKeptScreen } from "./screens";
-import { createStore, type Store } from "./store";
+import { createStore, type Store } from "../store";
 import { relayBetweenTabs, type TabRelay } from "./tabs";
 
 export interface DocumentState {

@@ -1,5 +1,5 @@
 import type { MovedOn } from "@junokit/doc-model";
-import { revealMessage } from "../search";
+import { revealMessage } from "./reveal";
 import { formatClock, formatDay } from "./time";
 
 /**

@@ -8,6 +8,7 @@ export type { MessageGroup } from "./grouping";
 export { MessageReader, useConversation } from "./useConversation";
 export type { ConversationSnapshot } from "./useConversation";
 export { showMessage } from "./show-message";
+export { revealMessage } from "./reveal";
 export { conversationScreen, readScreen } from "./screen";
 export type { ConversationScreen } from "./screen";
 export { rescueUnsent, unsentMessages } from "./rescue";

@@ -1,8 +1,8 @@
 import type { InboxItem } from "@junokit/doc-model";
 import { useEffect, useRef, useState } from "react";
 import type { Connection } from "../connection";
-import { revealMessage } from "../search/reveal";
-import { navigate } from "../shell/route";
+import { revealMessage } from "../conversation";
+import { navigate } from "../route";
 import { describeItem, freshUnread } from "./describe";
 import { useInbox } from "./useInbox";
 import "./inbox.css";

@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import { ApiError, describeError } from "../api";
 import { sessionStore } from "../auth";
 import { searchDevice, type DeviceSearchResult, type DeviceSearchStatus } from "../offline-search";
-import { navigate } from "../shell/route";
-import { revealMessage } from "./reveal";
+import { revealMessage } from "../conversation";
+import { navigate } from "../route";
 import { MAX_QUERY_CHARS, searchWorkspace, snippetParts, type SearchHit } from "./search-api";
 import "./search.css";
 

@@ -2,5 +2,4 @@
 // ranking, SPEC SRCH-*; this device's cached conversations when offline, SRCH-7), and jumping
 // to a found message, however far up, with a brief highlight (SRCH-8).
 export { SearchPalette } from "./SearchPalette";
-export { revealMessage } from "./reveal";
 export { searchWorkspace, snippetParts, MAX_QUERY_CHARS, type SearchHit } from "./search-api";

@@ -21,7 +21,7 @@ import { NotesPanel, NotesToggle } from "../notes";
 import { PersonasProvider, useWorkspacePersonas } from "../personas";
 import { SearchPalette } from "../search";
 import { ExportMenu, WorkspaceTransfer } from "../transfer";
-import { navigate, useRoute } from "./route";
+import { navigate, useRoute } from "../route";
 
 const LAST_WORKSPACE = "junokit.lastWorkspace";
 

@@ -2,7 +2,7 @@
 // built files so the app opens offline; when a new version is deployed it waits, and the
 // person decides when to reload into it (nothing is lost: documents live in IndexedDB).
 import { registerSW } from "virtual:pwa-register";
-import { createStore } from "../connection";
+import { createStore } from "../store";
 
 /** A new version is downloaded and waiting for the person to reload. */
 export const updateReady = createStore(false);

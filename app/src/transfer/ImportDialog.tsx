@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { describeError } from "../api";
-import { routeHref } from "../shell/route";
+import { routeHref } from "../route";
 import { Dialog } from "../workspaces";
 import { formatBytes, IMPORT_ACCEPT, progressText, type UploadProgress } from "./files";
 import { importFile, type ImportedConversation } from "./transfer-api";

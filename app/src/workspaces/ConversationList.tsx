@@ -3,7 +3,7 @@ import type { CSSProperties } from "react";
 import { formatRelative, plainPreview } from "../conversation";
 import { useCustomPersonas } from "../personas";
 import { Faces, type PresentPeer } from "../presence";
-import { routeHref } from "../shell/route";
+import { routeHref } from "../route";
 import { isUnread, type SeenMap } from "./unread";
 
 /** The workspace's conversations, most recent first, live from the index document. */

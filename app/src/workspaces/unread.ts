@@ -1,6 +1,6 @@
 // Unread dots: the last activity time a person has seen per conversation, kept on this
 // device (per user). A conversation is unread when it moved on since they last looked.
-import { createStore, type Store } from "../connection";
+import { createStore, type Store } from "../store";
 
 export type SeenMap = Readonly<Record<string, number>>;
 

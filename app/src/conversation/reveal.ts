@@ -1,7 +1,7 @@
 // Jumping to a message: bring it into the conversation's rendered window (it may be thousands of
 // messages up), then, once rendered, scroll it into view and mark it for a moment. Messages
-// carry `data-message-id` (conversation/MessageGroup.tsx).
-import { showMessage } from "../conversation";
+// carry `data-message-id` (MessageGroup.tsx).
+import { showMessage } from "./show-message";
 
 const FOUND_CLASS = "message--found";
 /** As long as showMessage looks for it: the conversation may still be loading. */
