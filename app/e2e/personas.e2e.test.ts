@@ -1,6 +1,7 @@
 // End-to-end (SPEC AI-19): an owner creates a custom persona in the workspace settings,
 // switches a conversation to it, and the other person sees the persona and the conversation's
-// theme change live; the AI answers with the persona's model and temperature.
+// theme change live; the AI answers with the persona's model and temperature. The operator
+// allows one model besides AI_MODEL (AI_ALLOWED_MODELS), so the form offers a select.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiSse, streamOf } from "../../collab-server/test/support/openai-sse";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   await ensureAppBuilt();
   llm = await startOpenAiSse();
   llm.otherwise({ steps: streamOf("Arr, noted.") });
-  server = await startTestServer({ appDist: APP_DIST, env: { AI_BASE_URL: llm.baseUrl, AI_API_KEY: "sk-local", AI_MODEL: "test-model" } });
+  server = await startTestServer({ appDist: APP_DIST, env: { AI_BASE_URL: llm.baseUrl, AI_API_KEY: "sk-local", AI_MODEL: "test-model", AI_ALLOWED_MODELS: "vendor/pirate-13b" } });
   owner = await register(server.url);
   const ws = await api(server.url, "/api/workspaces", { token: owner.token, body: { name: "Crew" } });
   editor = await addMember(server.url, owner, ws.body.id, "editor");
@@ -53,8 +54,14 @@ function themeOf(page: Page): Promise<string> {
   return page.locator(".conversation").evaluate((el) => (el as HTMLElement).style.getPropertyValue("--persona").trim());
 }
 
-describe("custom personas in the app (AI-19)", () => {
-  it("AI-19 an owner creates a persona in the workspace settings, with validation messages", async () => {
+// One story in three steps, run in this order (vitest runs a file's tests one after another):
+// step 1 signs Ann and Bob in and creates Pirate through the form; step 2 switches the
+// conversation to Pirate; step 3 edits and deletes Pirate. Steps 2 and 3 need what step 1 made
+// and say so at once if step 1 did not finish.
+let step1Done = false;
+let step2Done = false;
+describe("custom personas in the app (AI-19): create → switch → edit and delete", () => {
+  it("AI-19 step 1: an owner creates a persona in the workspace settings, with validation messages", async () => {
     await signInTo(ann, owner, conversationUrl);
     await signInTo(bob, editor, conversationUrl);
     const { page } = ann;
@@ -70,7 +77,10 @@ describe("custom personas in the app (AI-19)", () => {
     await form.getByText("a number from 0 to 2").waitFor();
     await form.getByLabel("System prompt").fill("You are Pirate, a salty captain. Answer in pirate speak.");
     await form.getByLabel(/Temperature/).fill("0.7");
-    await form.getByLabel(/Model/).fill("vendor/pirate-13b");
+    // Only the models the operator allows are offered: the server's own and vendor/pirate-13b.
+    const offered = await form.getByLabel(/Model/).locator("option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(["", "vendor/pirate-13b"]);
+    await form.getByLabel(/Model/).selectOption("vendor/pirate-13b");
     await form.getByLabel("Colour").fill("#b45309");
     await form.getByLabel(/Starter prompts/).fill("Sing a shanty\nPlot a course");
     await form.getByRole("button", { name: "Create persona" }).click();
@@ -84,9 +94,11 @@ describe("custom personas in the app (AI-19)", () => {
     expect(await bob.page.getByRole("button", { name: "+ New persona" }).count()).toBe(0);
     expect(await bob.page.locator(".persona-row").getByRole("button", { name: "Edit" }).count()).toBe(0);
     await screenshot(ann.page, "personas-01-settings");
+    step1Done = true;
   });
 
-  it("AI-19 switching the conversation to it changes the persona and the theme for the other person live; the AI answers as it", async () => {
+  it("AI-19 step 2 (needs step 1's Pirate): switching the conversation to it changes the persona and the theme for the other person live; the AI answers as it", async () => {
+    expect(step1Done, "step 1 did not create Pirate").toBe(true);
     expect(await themeOf(bob.page)).toBe("#2563eb");
     await ann.page.getByLabel("Persona", { exact: true }).selectOption({ label: "Pirate" });
     await expect.poll(() => bob.page.locator(".persona-select option:checked").textContent()).toBe("Pirate");
@@ -101,9 +113,11 @@ describe("custom personas in the app (AI-19)", () => {
     expect(request.body).toMatchObject({ model: "vendor/pirate-13b", temperature: 0.7 });
     expect(request.body.messages![0]!.content).toContain("You are Pirate, a salty captain.");
     await screenshot(bob.page, "personas-02-switched");
+    step2Done = true;
   });
 
-  it("AI-19 an owner's edit of the persona's colour reaches the open conversation live; deleting it shows Dev", async () => {
+  it("AI-19 step 3 (needs step 1's Pirate, step 2's switch): an owner's edit of the persona's colour reaches the open conversation live; deleting it shows Dev", async () => {
+    expect(step2Done, "step 2 did not switch the conversation to Pirate").toBe(true);
     const { page } = ann;
     await page.locator(".persona-row", { hasText: "Pirate" }).getByRole("button", { name: "Edit" }).click();
     const form = page.getByRole("form", { name: "Edit Pirate" });

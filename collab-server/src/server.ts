@@ -100,14 +100,18 @@ export async function startJunoServer(config: Config, logger: Logger): Promise<J
   const documents = createDocumentSource(store, (name) => collab.hocuspocus.documents.get(name), logger);
   const search = createSearchService({ store, index: searchIndex, documents, logger, sharedIndex: Boolean(config.databaseUrl) });
   const notifier = createNotifier({ store, writer: { change: (name, fn) => collab.writer.change(name, fn) }, logger });
+  // Made before the collab layer, whose writer and workspaces it reaches only once requests come in.
+  const personas = createPersonas({
+    store, workspaces: { requireRole: (...args) => workspaces.requireRole(...args) }, writer: { change: (name, fn) => collab.writer.change(name, fn) },
+    logger, onChange: (workspaceId) => aiPeer.personasChanged(workspaceId), allowedModels: config.ai.allowedModels, defaultModel: config.ai.model,
+  });
   // The gauges read the collab layer's numbers at scrape time, so they can be made first.
   const metrics = createMetrics(() => collab.stats());
   const collab: Collab = createCollab({
     accounts, store, logger, limits: config.limits, allowedOrigins: config.allowedOrigins, metrics,
-    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension, notesAi.extension, search.extension, notifier.extension, createInboxGuard(logger)],
+    extensions: [...(cluster ? [cluster.extension] : []), aiPeer.extension, notesAi.extension, search.extension, notifier.extension, createInboxGuard(logger), personas.extension],
   });
   const workspaces = createWorkspaces(store, collab.writer, { memberAdded: notifier.memberAdded });
-  const personas = createPersonas({ store, workspaces, writer: collab.writer, logger, onChange: (workspaceId) => aiPeer.personasChanged(workspaceId) });
   const health = { store: () => store.ping(), ...(cluster ? { redis: () => cluster.ping() } : {}) };
   const importer = createImporter({ store, writer: collab.writer, logger });
   const routes = [searchRoutes(search, workspaces), personaRoutes(personas), transferRoutes({ store, workspaces, documents, importer, limits: { ...DEFAULT_IMPORT_LIMITS, maxBytes: config.importMaxBytes } })];

@@ -39,4 +39,16 @@ describe("custom personas", () => {
     syncIndexPersonas(doc, [{ ...pirate, color: "#000000" }]);
     expect(readIndexPersonas(doc)).toEqual([{ ...pirate, color: "#000000" }]);
   });
+
+  it("AI-19 the mirror is checked as read: a colour that is not #rrggbb is the default, strings are bounded, junk is dropped", () => {
+    const doc = new Y.Doc();
+    const hostile = { ...pirate, color: "red; background: url(https://evil.example/x)", name: "N".repeat(500), systemPrompt: "p".repeat(20_000), starters: ["s".repeat(999), 7, "b", "c", "d", "e", "f"], model: "two words", temperature: 9 };
+    const junk = [{ id: "noname123456", color: "#123456" }, { id: "numbers12345", name: 5, systemPrompt: 5 }];
+    syncIndexPersonas(doc, [hostile, ...junk] as unknown as Persona[]);
+    const read = readIndexPersonas(doc);
+    expect(read).toHaveLength(1);
+    expect(read[0]).toEqual({ id: pirate.id, name: "N".repeat(40), color: "#0f766e", systemPrompt: "p".repeat(8000), starters: ["s".repeat(200), "b", "c", "d", "e"] });
+    syncIndexPersonas(doc, [{ ...pirate, color: "#ABCDEF" }]);
+    expect(readIndexPersonas(doc)).toEqual([{ ...pirate, color: "#ABCDEF" }]);
+  });
 });

@@ -14,6 +14,9 @@ export interface Persona {
   temperature?: number;
 }
 
+/** A custom persona's colour when none is given (SPEC AI-19). */
+export const DEFAULT_PERSONA_COLOR = "#0f766e";
+
 /** What a conversation with an unknown persona (deleted, or another workspace's) is answered as. */
 export const DEFAULT_PERSONA_ID = "dev";
 

@@ -5,6 +5,7 @@ import type {
   CreatedConversation,
   Me,
   PersonaInput,
+  PersonaModels,
   WorkspacePersona,
   Session,
   WorkspaceDetails,
@@ -88,6 +89,7 @@ export function createApiClient(options: ApiClientOptions) {
       call<CreatedConversation>("POST", `${ws(wid)}/conversations`, input),
     conversations: (wid: string) => call<ConversationSummary[]>("GET", `${ws(wid)}/conversations`),
     personas: (wid: string) => call<WorkspacePersona[]>("GET", `${ws(wid)}/personas`),
+    personaModels: (wid: string) => call<PersonaModels>("GET", `${ws(wid)}/personas/models`),
     createPersona: (wid: string, input: PersonaInput) => call<WorkspacePersona>("POST", `${ws(wid)}/personas`, input),
     /** Replaces the persona whole: optional fields left out are cleared. */
     replacePersona: (wid: string, id: string, input: PersonaInput) =>

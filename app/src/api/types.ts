@@ -57,6 +57,15 @@ export interface WorkspacePersona extends Persona {
   builtIn: boolean;
 }
 
+/** `GET …/personas/models`: the models a persona may name (the server's AI_ALLOWED_MODELS). */
+export interface PersonaModels {
+  /** The server's AI_MODEL, asked when a persona names none. */
+  defaultModel: string;
+  models: string[];
+  /** The operator allows any model (`*`): the form takes free text. */
+  anyModel: boolean;
+}
+
 /** What an owner sends to create or replace a custom persona. */
 export type PersonaInput = PersonaDraft;
 

@@ -1,6 +1,6 @@
-import { BUILT_IN_PERSONAS, PERSONA_LIMITS, personaProblems, type Persona, type PersonaDraft, type PersonaProblems } from "@junokit/doc-model";
-import { useState, type CSSProperties, type FormEvent } from "react";
-import { describeError, type ApiClient, type WorkspaceRole } from "../api";
+import { BUILT_IN_PERSONAS, DEFAULT_PERSONA_COLOR, PERSONA_LIMITS, personaProblems, type Persona, type PersonaDraft, type PersonaProblems } from "@junokit/doc-model";
+import { useEffect, useState, type CSSProperties, type FormEvent } from "react";
+import { describeError, type ApiClient, type PersonaModels, type WorkspaceRole } from "../api";
 import { useCustomPersonas } from "./context";
 import "./personas.css";
 
@@ -14,7 +14,7 @@ interface Form {
   starters: string;
 }
 
-const EMPTY: Form = { name: "", color: "#0f766e", systemPrompt: "", model: "", temperature: "", starters: "" };
+const EMPTY: Form = { name: "", color: DEFAULT_PERSONA_COLOR, systemPrompt: "", model: "", temperature: "", starters: "" };
 
 function formOf(p: Persona): Form {
   return {
@@ -148,6 +148,7 @@ function PersonaForm({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (field: keyof Form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [field]: e.target.value }));
+  const models = usePersonaModels(api, workspaceId);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -201,7 +202,19 @@ function PersonaForm({
         <span>
           Model <em>(optional)</em>
         </span>
-        <input name="persona-model" value={form.model} onChange={set("model")} placeholder="the server's AI_MODEL" spellCheck={false} {...invalid("model")} />
+        {models && !models.anyModel ? (
+          <select name="persona-model" value={form.model} onChange={set("model")} {...invalid("model")}>
+            <option value="">the server's model ({models.defaultModel})</option>
+            {models.models.filter((m) => m !== models.defaultModel).map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+            {form.model && !models.models.includes(form.model) && <option value={form.model}>{form.model} (no longer allowed)</option>}
+          </select>
+        ) : (
+          <input name="persona-model" value={form.model} onChange={set("model")} placeholder="the server's AI_MODEL" spellCheck={false} {...invalid("model")} />
+        )}
         {problem("model")}
       </label>
       <label className="field">
@@ -233,4 +246,20 @@ function PersonaForm({
       </div>
     </form>
   );
+}
+
+/**
+ * The models the server lets a persona name (AI_ALLOWED_MODELS), for the form's select; null
+ * until known or when unreachable (the form then takes free text and the server decides).
+ */
+function usePersonaModels(api: ApiClient, workspaceId: string): PersonaModels | null {
+  const [models, setModels] = useState<PersonaModels | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.personaModels(workspaceId).then((m) => live && setModels(m), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, workspaceId]);
+  return models;
 }

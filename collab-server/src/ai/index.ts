@@ -11,7 +11,7 @@ export { INTERRUPTED_BEFORE_START, INTERRUPTED_ON_RESTART, INTERRUPTED_ON_SHUTDO
 export { endReasonOf, ReplyEnd, withDeadlines, type Deadlines } from "./deadlines";
 export { createPromptLimits, type MakeLimiter, type PromptLimits, type PromptLimitSettings } from "./limits";
 export { createOpenAiProvider, type OpenAiProviderOptions } from "./openai-provider";
-export { askingAs, builtInPersonasOnly, type PersonaFinder } from "./personas";
+export { askingAs, builtInPersonasOnly, modelAllowed, type AllowedModels, type PersonaFinder } from "./personas";
 export { MIN_WRITE_GAP_MS } from "./reply-writer";
 export { AiFailure, type AiDelta, type AiProvider, type ChatTurn, type CompletionRequest, type ProviderDescription } from "./provider";
 export { createUnconfiguredProvider, NOT_CONFIGURED_NOTICE } from "./unconfigured-provider";
@@ -20,6 +20,7 @@ export interface AiEndpointSettings {
   baseUrl: string | undefined;
   apiKey: string | undefined;
   model: string;
+  allowedModels?: readonly string[] | "any";
   maxTokens: number | undefined;
   retries: number;
   retryDelayMs: number;

@@ -8,6 +8,8 @@ export interface OpenAiProviderOptions {
   baseUrl: string;
   apiKey: string | undefined;
   model: string;
+  /** The models a request may name besides `model` (`AI_ALLOWED_MODELS`); "any" or absent: any. */
+  allowedModels?: readonly string[] | "any";
   /** Sent as `max_tokens` when set. */
   maxTokens: number | undefined;
   /** Further attempts after a 408/429/5xx or a failed connection, before any response. */
@@ -27,7 +29,7 @@ const DETAIL_CHARS = 300;
  * loudly (SPEC AI-5).
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider {
-  const { logger, model } = options;
+  const { logger, model, allowedModels } = options;
   // Every option is explicit so the client reads nothing from the environment.
   const client = new OpenAI({
     baseURL: options.baseUrl,
@@ -67,7 +69,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
   }
 
   return {
-    describe: () => ({ model, available: true, modelPerRequest: true }),
+    describe: () => ({ model, available: true, modelPerRequest: true, ...(Array.isArray(allowedModels) ? { allowedModels } : {}) }),
 
     async *stream(request: CompletionRequest): AsyncGenerator<AiDelta> {
       const response = await connect(request);

@@ -30,6 +30,8 @@ export interface ProviderDescription {
   notice?: string;
   /** True when a request may name its own model (an endpoint); a local model runs its one file. */
   modelPerRequest?: boolean;
+  /** The models a request may name (SPEC AI-19, `AI_ALLOWED_MODELS`); absent: any. */
+  allowedModels?: readonly string[];
 }
 
 export interface AiProvider {

@@ -30,4 +30,12 @@ describe("configuration (CFG-*)", () => {
     expect(problems({ DATABASE_URL: "postgres://127.0.0.1/test" })[0]).toMatch(/^JWT_SECRET: required/);
     expect(problems({ DATABASE_URL: "postgres://127.0.0.1/test", REDIS_URL: "redis://127.0.0.1:6379", JWT_SECRET: secret })).toEqual([]);
   });
+
+  it("CFG-4 AI-19 AI_ALLOWED_MODELS: only AI_MODEL by default, a comma-separated list (AI_MODEL always in), * on purpose", () => {
+    expect(parseConfig({ AI_MODEL: "a/one" }).ai.allowedModels).toEqual(["a/one"]);
+    expect(parseConfig({ AI_MODEL: "a/one", AI_ALLOWED_MODELS: "" }).ai.allowedModels).toEqual(["a/one"]);
+    expect(parseConfig({ AI_MODEL: "a/one", AI_ALLOWED_MODELS: " b/two, a/one ,c/three," }).ai.allowedModels).toEqual(["a/one", "b/two", "c/three"]);
+    expect(parseConfig({ AI_ALLOWED_MODELS: "*" }).ai.allowedModels).toBe("any");
+    expect(problems({ AI_ALLOWED_MODELS: "b/two, two words" })[0]).toMatch(/^AI_ALLOWED_MODELS: /);
+  });
 });

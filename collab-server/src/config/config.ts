@@ -18,6 +18,10 @@ const schema = z.object({
   AI_BASE_URL: optionalString.pipe(z.url().optional()),
   AI_API_KEY: optionalString,
   AI_MODEL: withDefault(z.string().min(1), "deepseek/deepseek-r1"),
+  // Models a custom persona may name (SPEC AI-19): comma-separated, or `*` for any.
+  AI_ALLOWED_MODELS: optionalString.pipe(
+    z.string().refine((v) => v.trim() === "*" || !v.split(",").some((m) => /\s/.test(m.trim())), "comma-separated model names without spaces, or *").optional(),
+  ),
   AI_MODEL_PATH: optionalString,
   AI_THREADS: withDefault(z.coerce.number().int().min(1).max(256), cpus().length),
   REDIS_URL: optionalString.pipe(z.url().optional()),
@@ -53,6 +57,11 @@ export interface Config {
   jwtSecret: string | undefined;
   ai: {
     baseUrl: string | undefined; apiKey: string | undefined; model: string; modelPath: string | undefined; threads: number;
+    /**
+     * The models a custom persona may ask for (SPEC AI-19); always holds `model`. "any" only when
+     * the operator set `*`: a persona is asked with the operator's key, so any model costs them.
+     */
+    allowedModels: readonly string[] | "any";
     maxTokens: number | undefined;
     retries: number;
     retryDelayMs: number;
@@ -120,6 +129,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     jwtSecret: e.JWT_SECRET,
     ai: {
       baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL, modelPath: e.AI_MODEL_PATH, threads: e.AI_THREADS,
+      allowedModels: allowedModelsOf(e.AI_ALLOWED_MODELS, e.AI_MODEL),
       maxTokens: e.AI_MAX_TOKENS,
       retries: e.AI_RETRIES,
       retryDelayMs: e.AI_RETRY_DELAY_MS,
@@ -143,4 +153,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     appDist: resolve(e.APP_DIST ?? DEFAULT_APP_DIST),
   };
+}
+
+function allowedModelsOf(setting: string | undefined, model: string): readonly string[] | "any" {
+  if (setting?.trim() === "*") return "any";
+  const listed = (setting ?? "").split(",").map((m) => m.trim()).filter(Boolean);
+  return [...new Set([model, ...listed])];
 }

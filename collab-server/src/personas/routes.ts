@@ -20,21 +20,22 @@ const patch = z.object({
 
 /**
  * `GET|POST /api/workspaces/:wid/personas` and `PUT|PATCH|DELETE …/personas/:pid` (SPEC AI-19):
- * members list, owners create, replace, change and delete.
+ * members list, owners create, replace, change and delete. `GET …/personas/models`: the models
+ * a persona may name (AI_ALLOWED_MODELS), for the app's form.
  */
 export function personaRoutes(personas: Personas): ApiRoutes {
   return {
     mount(api) {
       api.get("/workspaces/:wid/personas", async (c) => c.json(await personas.list(c.var.user, id.parse(c.req.param("wid")))));
+      api.get("/workspaces/:wid/personas/models", async (c) => c.json(await personas.models(c.var.user, id.parse(c.req.param("wid")))));
       api.post("/workspaces/:wid/personas", async (c) => {
         const input = await jsonBody(c, draft);
         return c.json(await personas.create(c.var.user, id.parse(c.req.param("wid")), { ...input, color: input.color ?? "" }), 201);
       });
-      // PUT replaces whole: what it leaves out is cleared.
+      // PUT replaces whole, as POST creates: what it leaves out is cleared, the colour defaulted.
       api.put("/workspaces/:wid/personas/:pid", async (c) => {
         const input = await jsonBody(c, draft);
-        const whole = { ...input, starters: input.starters ?? [], model: input.model ?? null, temperature: input.temperature ?? null };
-        return c.json(await personas.update(c.var.user, id.parse(c.req.param("wid")), id.parse(c.req.param("pid")), whole));
+        return c.json(await personas.replace(c.var.user, id.parse(c.req.param("wid")), id.parse(c.req.param("pid")), { ...input, color: input.color ?? "" }));
       });
       api.patch("/workspaces/:wid/personas/:pid", async (c) => {
         const input = await jsonBody(c, patch);

@@ -14,7 +14,7 @@ let env: Record<string, string> = {};
 
 beforeAll(async () => {
   sse = await startOpenAiSse();
-  env = { ...clusterEnv(), AI_BASE_URL: sse.baseUrl, AI_API_KEY: TEST_KEY, AI_MODEL: TEST_MODEL };
+  env = { ...clusterEnv(), AI_BASE_URL: sse.baseUrl, AI_API_KEY: TEST_KEY, AI_MODEL: TEST_MODEL, AI_ALLOWED_MODELS: "vendor/clustered" };
   schema = env.DATABASE_SCHEMA!;
   for (let i = 0; i < 2; i++) servers.push(await startTestServer({ env }));
 });

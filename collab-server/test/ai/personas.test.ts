@@ -1,20 +1,24 @@
 // Custom personas of a workspace (SPEC AI-19): the HTTP API and its role checks, the mirror in
 // the workspace index, and the AI peer answering as a custom persona (prompt, model and
 // temperature upstream), following switches, edits and deletions, never across workspaces.
-import { builtInPersona, findNoteEdit, readIndexPersonas, readNoteEdit, requestNoteEdit, workspaceIndexDocName, writeMeta, type Persona } from "@junokit/doc-model";
+import {
+  builtInPersona, findNoteEdit, readIndexPersonas, readNoteEdit, requestNoteEdit, syncIndexPersonas, workspaceIndexDocName, writeMeta, type Persona,
+} from "@junokit/doc-model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiSse, streamOf, type OpenAiSse } from "../support/openai-sse";
-import { addMember, api, until, workspaceWithConversation, type Peer, type Session, type TestServer } from "../support/server";
+import { addMember, api, register, until, workspaceWithConversation, type Peer, type Session, type TestServer } from "../support/server";
 import { aiPeerState, aiServer, open, say, settled, TEST_MODEL, untilPresence } from "./ai-support";
 
 let sse: OpenAiSse;
 let t: TestServer;
 const peers: Peer[] = [];
 const DEV = builtInPersona("dev")!;
+// The operator's list of models a persona may name (AI_ALLOWED_MODELS; TEST_MODEL is always in).
+const ALLOWED = ["vendor/pirate-13b", "vendor/captain"];
 
 beforeAll(async () => {
   sse = await startOpenAiSse();
-  t = await aiServer(sse);
+  t = await aiServer(sse, { AI_ALLOWED_MODELS: ALLOWED.join(",") });
 });
 afterAll(async () => {
   peers.forEach((p) => p.destroy());
@@ -34,10 +38,12 @@ const PIRATE = {
 /** A persona as the API answers it, or its error. */
 type Answer = Persona & { builtIn: boolean; error: { code: string; message: string } };
 
-function personas(owner: Session, workspaceId: string) {
+function personas(owner: Session, workspaceId: string, server = t) {
   const path = `/api/workspaces/${workspaceId}/personas`;
+  const t = server;
   return {
-    list: (who = owner) => api<Persona[]>(t.url, path, { token: who.token }),
+    models: (who = owner) => api(t.url, `${path}/models`, { token: who.token }),
+    list: (who = owner) => api<(Persona & { builtIn: boolean })[]>(t.url, path, { token: who.token }),
     create: (body: unknown, who = owner) => api<Answer>(t.url, path, { token: who.token, body }),
     patch: (id: string, body: unknown, who = owner) => api(t.url, `${path}/${id}`, { method: "PATCH", token: who.token, body }),
     put: (id: string, body: unknown, who = owner) => api(t.url, `${path}/${id}`, { method: "PUT", token: who.token, body }),
@@ -117,6 +123,72 @@ describe("custom personas: HTTP API", () => {
     const taken = await p.create({ ...PIRATE, name: "pirate" });
     expect(taken.status).toBe(409);
     expect(taken.body.error.message).toContain("pirate");
+  });
+
+  it("AI-19 a model outside AI_ALLOWED_MODELS is refused with 400 naming the allowed ones, on create, replace and patch; members read the allowed models", async () => {
+    const { owner, workspaceId, p, persona } = await workspaceWithPersona();
+    const viewer = await addMember(t.url, owner, workspaceId, "viewer");
+    const refusals = [
+      await p.create({ ...PIRATE, name: "Spender", model: "vendor/expensive-405b" }),
+      await p.put(persona.id, { ...PIRATE, model: "vendor/expensive-405b" }),
+      await p.patch(persona.id, { model: "vendor/expensive-405b" }),
+    ];
+    for (const res of refusals) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain("model: vendor/expensive-405b is not allowed");
+      for (const model of [TEST_MODEL, ...ALLOWED]) expect(res.body.error.message).toContain(model);
+    }
+    expect((await p.list()).body.map((x) => x.name)).not.toContain("Spender");
+    expect((await p.patch(persona.id, { model: "vendor/captain" })).status).toBe(200);
+    const models = await p.models(viewer);
+    expect(models.status).toBe(200);
+    expect(models.body).toEqual({ defaultModel: TEST_MODEL, models: [TEST_MODEL, ...ALLOWED], anyModel: false });
+    expect((await p.models(await register(t.url))).status).toBe(404);
+  });
+
+  it("AI-19 S5 PUT replaces the whole persona: a colour it leaves out is the default #0f766e, not the old one", async () => {
+    const { p, persona } = await workspaceWithPersona();
+    expect(persona.color).toBe(PIRATE.color);
+    const put = await p.put(persona.id, { name: "Pirate", systemPrompt: "Short." });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ color: "#0f766e", starters: [] });
+    expect((await p.list()).body.find((x) => x.id === persona.id)!.color).toBe("#0f766e");
+  });
+
+  it("AI-19 the limits hold under concurrent requests: 60 at once make exactly 50 personas, one name taken by many at once is created once", async () => {
+    const c = await workspaceWithConversation(t.url);
+    const p = personas(c.owner, c.workspaceId);
+    const many = await Promise.all(Array.from({ length: 60 }, (_, i) => p.create({ ...PIRATE, name: `Pirate ${i}` })));
+    expect(many.filter((r) => r.status === 201)).toHaveLength(50);
+    expect(many.filter((r) => r.status === 400)).toHaveLength(10);
+    expect((await p.list()).body.filter((x) => !x.builtIn)).toHaveLength(50);
+
+    const d = await workspaceWithConversation(t.url);
+    const q = personas(d.owner, d.workspaceId);
+    const same = await Promise.all(Array.from({ length: 8 }, () => q.create(PIRATE)));
+    expect(same.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(same.filter((r) => r.status === 409)).toHaveLength(7);
+    expect((await q.list()).body.filter((x) => !x.builtIn)).toHaveLength(1);
+  });
+
+  it("AI-19 a persona mirror lost from the workspace index comes back when the index loads again", async () => {
+    const s = await aiServer(sse, { AI_ALLOWED_MODELS: ALLOWED.join(",") });
+    let restarted: TestServer | undefined;
+    try {
+      const c = await workspaceWithConversation(s.url);
+      const created = await personas(c.owner, c.workspaceId, s).create(PIRATE);
+      expect(created.status).toBe(201);
+      const indexName = workspaceIndexDocName(c.workspaceId);
+      // As a failed mirror write or an index restored from an older backup would leave it.
+      await s.server.collab.writer.change(indexName, (doc) => syncIndexPersonas(doc, []));
+      await s.close({ keepData: true });
+      restarted = await aiServer(sse, { AI_ALLOWED_MODELS: ALLOWED.join(",") }, { dataDir: s.dataDir });
+      const index = await open(restarted.wsUrl, indexName, c.owner, peers);
+      await until(index.doc, () => readIndexPersonas(index.doc).length === 1);
+      expect(readIndexPersonas(index.doc)[0]).toEqual({ id: created.body.id, ...PIRATE });
+    } finally {
+      await (restarted ?? s).close();
+    }
   });
 
   it("AI-19 a persona of one workspace is unknown in another: 404 to edit, 400 to start a conversation with", async () => {
@@ -213,6 +285,29 @@ describe("custom personas: the AI peer", () => {
     expect(fallback.model).toBe(TEST_MODEL);
     expect(fallback.temperature).toBeUndefined();
     expect(fallback.messages![0]!.content).toContain(DEV.systemPrompt);
+  });
+
+  it("AI-19 a persona whose model the operator no longer allows is answered with AI_MODEL (its prompt and temperature kept)", async () => {
+    const wide = await aiServer(sse, { AI_ALLOWED_MODELS: ALLOWED.join(",") });
+    let narrow: TestServer | undefined;
+    try {
+      const c = await workspaceWithConversation(wide.url);
+      const created = await personas(c.owner, c.workspaceId, wide).create(PIRATE);
+      expect(created.status).toBe(201);
+      const conv = await api(wide.url, `/api/workspaces/${c.workspaceId}/conversations`, { token: c.owner.token, body: { persona: created.body.id } });
+      await wide.close({ keepData: true });
+      // Restarted without AI_ALLOWED_MODELS: only AI_MODEL is allowed now.
+      narrow = await aiServer(sse, {}, { dataDir: wide.dataDir });
+      const a = await open(narrow.wsUrl, conv.body.docName, c.owner, peers);
+      await untilPresence(a, (s) => s.user.name === PIRATE.name && s.ai.model === TEST_MODEL);
+      sse.when("narrowed-ask", { steps: streamOf("Arr.") });
+      expect(await settled(a, say(a, c.owner, "narrowed-ask"))).toMatchObject({ status: "done", authorName: PIRATE.name, model: TEST_MODEL });
+      const request = sse.requestsFor("narrowed-ask")[0]!.body;
+      expect(request).toMatchObject({ model: TEST_MODEL, temperature: PIRATE.temperature });
+      expect(request.messages![0]!.content).toContain(PIRATE.systemPrompt);
+    } finally {
+      await (narrow ?? wide).close();
+    }
   });
 
   it("AI-19 a conversation set to another workspace's persona is answered as Dev, never with that persona's prompt or model", async () => {
