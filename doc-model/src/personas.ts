@@ -107,6 +107,16 @@ export type PersonaProblems = Partial<Record<keyof PersonaDraft, string>>;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 const MODEL = /^[^\s]+$/;
 
+/** A colour the app may put into CSS: `#rrggbb`. */
+export function isPersonaColor(value: unknown): value is string {
+  return typeof value === "string" && COLOR.test(value);
+}
+
+/** A model name as a persona may carry it: no spaces, within the bound. */
+export function isPersonaModel(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= PERSONA_LIMITS.model && MODEL.test(value);
+}
+
 /** What is wrong with a draft, field by field, in words; {} when it is fine. */
 export function personaProblems(draft: PersonaDraft): PersonaProblems {
   const L = PERSONA_LIMITS;

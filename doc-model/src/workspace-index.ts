@@ -2,7 +2,7 @@
 // shows. Only the server writes it; clients read it through these functions.
 import * as Y from "yjs";
 import { KEY } from "./keys";
-import { DEFAULT_PERSONA_COLOR, PERSONA_LIMITS, type Persona } from "./personas";
+import { DEFAULT_PERSONA_COLOR, PERSONA_LIMITS, isPersonaColor, isPersonaModel, type Persona } from "./personas";
 
 export interface IndexEntry {
   id: string;
@@ -80,8 +80,6 @@ export function readIndexPersonas(doc: Y.Doc): Persona[] {
     .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
 }
 
-const COLOR = /^#[0-9a-fA-F]{6}$/;
-
 /** One mirrored persona, bounded like the server's rules (SPEC AI-19); undefined without a name. */
 export function readIndexPersona(id: string, value: unknown): Persona | undefined {
   if (!value || typeof value !== "object") return undefined;
@@ -90,12 +88,12 @@ export function readIndexPersona(id: string, value: unknown): Persona | undefine
   const name = bounded(v.name, L.name).trim();
   if (!name) return undefined;
   const starters = Array.isArray(v.starters) ? v.starters.filter((s): s is string => typeof s === "string").slice(0, L.starters).map((s) => s.slice(0, L.starter)) : [];
-  const model = typeof v.model === "string" && v.model.length <= L.model && /^[^\s]+$/.test(v.model) ? v.model : undefined;
+  const model = isPersonaModel(v.model) ? v.model : undefined;
   const temperature = typeof v.temperature === "number" && Number.isFinite(v.temperature) && v.temperature >= 0 && v.temperature <= L.temperature ? v.temperature : undefined;
   return {
     id,
     name,
-    color: typeof v.color === "string" && COLOR.test(v.color) ? v.color : DEFAULT_PERSONA_COLOR,
+    color: isPersonaColor(v.color) ? v.color : DEFAULT_PERSONA_COLOR,
     systemPrompt: bounded(v.systemPrompt, L.systemPrompt),
     starters,
     ...(model !== undefined ? { model } : {}),
