@@ -16,9 +16,9 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { appendMessage, writeMeta } from "@junokit/doc-model";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { APP_DIST, ensureAppBuilt } from "../app/e2e/support/build";
-import { api, register, startTestServer, type TestServer } from "../collab-server/test/support/server";
+import { api, register, startTestServer, type Session, type TestServer } from "../collab-server/test/support/server";
 import { foreignLoad, processTreeCpuMs, sampleMachine } from "./machine";
 import { summarize, type Summary } from "./samples";
 
@@ -145,6 +145,11 @@ async function openApp(browser: Browser, server: TestServer, session: Seeded["se
       }),
     ).observe({ type: "element" });
   });
+  return openSignedIn(context, server, session);
+}
+
+/** A new page of `context`, signed in the way signing in leaves it (the session in localStorage), its service worker ready. */
+export async function openSignedIn(context: BrowserContext, server: TestServer, session: Session): Promise<Page> {
   const page = await context.newPage();
   await page.goto(server.url);
   await page.evaluate((s) => localStorage.setItem("junokit.session", JSON.stringify(s)), session);

@@ -16,7 +16,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../app/e2e/support/browser";
 import { APP_DIST, ensureAppBuilt } from "../app/e2e/support/build";
 import { api, register, startTestServer, type TestServer } from "../collab-server/test/support/server";
-import { sampleMessage } from "./browser";
+import { openSignedIn, sampleMessage } from "./browser";
 import { summarize, type Summary } from "./samples";
 
 export interface OfflineSearchSizes {
@@ -100,12 +100,7 @@ async function measureCase(browser: Browser, server: TestServer, session: Sessio
       w.__tasks = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__tasks.push({ at: e.startTime, duration: e.duration }))).observe({ type: "longtask" });
     });
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.evaluate((s) => localStorage.setItem("junokit.session", JSON.stringify(s)), session);
-    await page.reload();
-    await page.locator(".switcher__select").waitFor({ timeout: 30_000 });
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const page = await openSignedIn(context, server, session);
     // Every conversation opened once online, so this device keeps it.
     for (const id of setup.conversationIds) {
       await page.goto(`${server.url}/#/w/${setup.workspaceId}/c/${id}`);
