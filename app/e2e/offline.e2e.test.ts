@@ -272,7 +272,7 @@ describe("the AI and offline prompts (OFF-E2E-3)", () => {
     }
     expect(llm.requests.length - asked).toBe(1);
     const prompt = llm.requestsFor("moved-on-question")[0]!.body.messages!;
-    expect(prompt.at(-1)!.content).toContain(`written by ${name} at`);
+    expect(prompt.at(-1)!.content).toContain(`written by "${name}" at`);
     expect(prompt.at(-1)!.content).toContain("before the 2 messages just above it");
 
     // "Show it" brings Ann's message into view and marks it.
