@@ -4,10 +4,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiSse, streamOf } from "../../collab-server/test/support/openai-sse";
 import { startTestServer, type TestServer } from "../../collab-server/test/support/server";
-import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, type Debug, type Person } from "./support";
+import { APP_DIST, createAccount, ensureAppBuilt, launchBrowser, openPerson, screenshot, signIn, waitLive, type Debug, type Person } from "./support";
 
 const run = Date.now().toString(36).slice(-5);
-const PASSWORD = "correct horse battery";
 
 let server: TestServer;
 // The only stand-in allowed: a local OpenAI-compatible endpoint for the AI peer.
@@ -34,30 +33,6 @@ afterAll(async () => {
   await llm?.close();
 });
 
-async function register(person: Person, username: string, displayName: string): Promise<void> {
-  const { page } = person;
-  await page.goto(server.url);
-  await page.getByRole("tab", { name: "Create account" }).click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Display name").fill(displayName);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.locator(".switcher__select").waitFor();
-}
-
-async function signIn(person: Person, username: string): Promise<void> {
-  const { page } = person;
-  await page.goto(server.url);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator(".switcher__select").waitFor();
-}
-
-async function waitLive(page: Page): Promise<void> {
-  await page.locator('[data-connection="live"]').first().waitFor();
-}
-
 async function send(page: Page, text: string): Promise<void> {
   const box = page.getByRole("textbox", { name: "Message" });
   await box.fill(text);
@@ -79,12 +54,12 @@ describe("two people in one conversation (APP-E2E-1)", () => {
     await ann.page.goto(server.url);
     await ann.page.getByRole("button", { name: "Sign in" }).waitFor();
     await screenshot(ann.page, "01-sign-in");
-    await register(ann, `ann${run}`, "Ann");
+    await createAccount(ann.page, server.url, `ann${run}`, "Ann");
     await expect.poll(() => ann.page.locator(".switcher__select option:checked").textContent()).toBe("Ann's workspace");
     await ann.page.reload();
     await ann.page.locator(".switcher__select").waitFor();
     await waitLive(ann.page);
-    await register(bob, `bob${run}`, "Bob");
+    await createAccount(bob.page, server.url, `bob${run}`, "Bob");
   });
 
   it("lets the owner add the other person as an editor", async () => {
@@ -270,7 +245,7 @@ describe("viewers read but cannot post (APP-E2E-3, APP-VIEW-1)", () => {
   it("shows a viewer no composer, and the server drops what a viewer forces into the document", async () => {
     const carol = await openPerson(browser, "carol");
     try {
-      await register(carol, `carol${run}`, "Carol");
+      await createAccount(carol.page, server.url, `carol${run}`, "Carol");
       await ann.page.getByRole("button", { name: /Members/ }).click();
       await ann.page.getByLabel("Username", { exact: true }).fill(`carol${run}`);
       await ann.page.getByLabel("Role").selectOption("viewer");
@@ -362,7 +337,7 @@ describe("looks right in dark mode and on a phone (APP-E2E-4)", () => {
   it("signs out back to the sign-in screen and in again, with no console errors on the way", async () => {
     await bob.page.getByRole("button", { name: "Sign out" }).click();
     await bob.page.getByRole("button", { name: "Sign in" }).waitFor();
-    await signIn(bob, `bob${run}`);
+    await signIn(bob.page, server.url, `bob${run}`);
     await bob.page.goto(conversationUrl);
     await messageWith(bob.page, "Second line from Bob").waitFor();
     expect(ann.errors).toEqual([]);

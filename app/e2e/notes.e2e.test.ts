@@ -5,9 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiSse } from "../../collab-server/test/support/openai-sse";
 import { addMember, startTestServer, workspaceWithConversation, type Session, type TestServer } from "../../collab-server/test/support/server";
-import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, type Debug, type Person } from "./support";
-
-const PASSWORD = "correct horse battery";
+import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, signIn, type Debug, type Person } from "./support";
 
 let server: TestServer;
 let llm: Awaited<ReturnType<typeof startOpenAiSse>>;
@@ -43,10 +41,7 @@ afterAll(async () => {
 
 async function signInAndOpenNotes(person: Person, session: Session): Promise<void> {
   const { page } = person;
-  await page.goto(url);
-  await page.getByLabel("Username").fill(session.user.username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, url, session.user.username);
   await page.locator('.conversation[data-synced="true"]').waitFor();
   await page.getByRole("button", { name: "Notes" }).click();
   await page.locator(".notes__doc").waitFor();

@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenAiSse, streamOf } from "../../collab-server/test/support/openai-sse";
 import { addMember, api, register, startTestServer, type Session, type TestServer } from "../../collab-server/test/support/server";
-import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, type Person } from "./support";
+import { APP_DIST, ensureAppBuilt, launchBrowser, openConversation, openPerson, screenshot, signIn, type Person } from "./support";
 
 let server: TestServer;
 let llm: Awaited<ReturnType<typeof startOpenAiSse>>;
@@ -39,14 +39,8 @@ afterAll(async () => {
 });
 
 async function signInTo(person: Person, who: Session, url: string): Promise<void> {
-  const { page } = person;
-  await page.goto(server.url);
-  await page.getByLabel("Username").fill(who.user.username);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator(".switcher__select").waitFor();
-  await page.goto(url);
-  await page.locator('.conversation[data-synced="true"]').waitFor();
+  await signIn(person.page, server.url, who.user.username);
+  await openConversation(person.page, url);
 }
 
 /** The conversation's theme colour, as its section sets it. */

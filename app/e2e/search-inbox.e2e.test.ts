@@ -4,10 +4,9 @@ import { appendMessage, writeMeta } from "@junokit/doc-model";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, api, register, startTestServer, type Session, type TestServer } from "../../collab-server/test/support/server";
-import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, type Person } from "./support";
+import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, signIn, waitLive, type Person } from "./support";
 
 const run = Date.now().toString(36).slice(-5);
-const PASSWORD = "correct horse battery";
 
 let server: TestServer;
 let browser: Browser;
@@ -48,14 +47,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(person: Person, username: string): Promise<void> {
-  const { page } = person;
-  await page.goto(`${server.url}/#/w/${workspaceId}`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator(".switcher__select").waitFor();
-  await page.locator('[data-connection="live"]').first().waitFor();
+/** Signs in on the workspace's page and waits for a live connection. */
+async function signInToWorkspace(person: Person, username: string): Promise<void> {
+  await signIn(person.page, `${server.url}/#/w/${workspaceId}`, username);
+  await waitLive(person.page);
 }
 
 function bell(page: Page) {
@@ -64,7 +59,7 @@ function bell(page: Page) {
 
 describe("search palette (SRCH-E2E-1)", () => {
   it("opens with Ctrl+K, finds a message despite a typo, and jumps to it with a highlight", async () => {
-    await signIn(ann, annSession.user.username);
+    await signInToWorkspace(ann, annSession.user.username);
     const { page } = ann;
     await page.keyboard.press("Control+k");
     const palette = page.getByRole("dialog", { name: "Search" });
@@ -96,7 +91,7 @@ describe("search palette (SRCH-E2E-1)", () => {
 
 describe("mention notification (INBOX-E2E-1)", () => {
   it("shows Bob's bell count go up when Ann mentions him, and opening the item takes him to the message", async () => {
-    await signIn(bob, bobSession.user.username);
+    await signInToWorkspace(bob, bobSession.user.username);
     const { page } = bob;
     // Being added to the workspace already brought an invitation.
     await expect.poll(() => bell(page).getAttribute("aria-label")).toBe("Notifications, 1 unread");

@@ -8,10 +8,9 @@ import { appendMessage, writeMeta } from "@junokit/doc-model";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, api, register, startTestServer, type Session, type TestServer } from "../../collab-server/test/support/server";
-import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, startSlowLink, type Debug, type Person } from "./support";
+import { APP_DIST, ensureAppBuilt, launchBrowser, openPerson, screenshot, signIn, startSlowLink, waitLive, type Debug, type Person } from "./support";
 
 const run = Date.now().toString(36).slice(-5);
-const PASSWORD = "correct horse battery";
 const TITLE = "Release notes";
 /** The server's import limit in this run: above the 12 MB import below, under the 17 MB one. */
 const IMPORT_LIMIT = 16 * 1024 * 1024;
@@ -71,14 +70,10 @@ async function fileOf(name: string, content: Buffer): Promise<string> {
   return path;
 }
 
-async function signIn(person: Person, username: string, hash = `#/w/${workspaceId}`): Promise<void> {
-  const { page } = person;
-  await page.goto(`${server.url}/${hash}`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator(".switcher__select").waitFor();
-  await page.locator('[data-connection="live"]').first().waitFor();
+/** Signs in on the workspace's page (or `hash`) and waits for a live connection. */
+async function signInToWorkspace(person: Person, username: string, hash = `#/w/${workspaceId}`): Promise<void> {
+  await signIn(person.page, `${server.url}/${hash}`, username);
+  await waitLive(person.page);
 }
 
 function sidebarEntries(page: Page, title: string) {
@@ -125,7 +120,7 @@ async function startImport(page: Page, file: string | { name: string; mimeType: 
 
 describe("export and import in the app (XFER-E2E-1)", () => {
   it("shows the model under the AI's name and the AI as unavailable in its face", async () => {
-    await signIn(ann, annSession.user.username, `#/w/${workspaceId}/c/${conversationId}`);
+    await signInToWorkspace(ann, annSession.user.username, `#/w/${workspaceId}/c/${conversationId}`);
     const { page } = ann;
     await page.locator(".message", { hasText: "Faster sync" }).waitFor();
     expect(await page.locator(".group--ai .group__name").first().textContent()).toBe("Dev");
@@ -181,11 +176,8 @@ describe("export and import in the app (XFER-E2E-1)", () => {
     const slow = await openPerson(browser, "ann on a slow link");
     try {
       const { page } = slow;
-      await page.goto(`${link.url}/#/w/${workspaceId}`);
-      await page.getByLabel("Username").fill(annSession.user.username);
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.locator('[data-connection="live"]').first().waitFor();
+      await signIn(page, `${link.url}/#/w/${workspaceId}`, annSession.user.username);
+      await waitLive(page);
       const big = {
         format: "junokit.conversation",
         version: 1,
@@ -250,7 +242,7 @@ describe("export and import in the app (XFER-E2E-1)", () => {
   });
 
   it("lets a viewer export the workspace, with no import anywhere", async () => {
-    await signIn(bob, bobSession.user.username);
+    await signInToWorkspace(bob, bobSession.user.username);
     const { page } = bob;
     await sidebarEntries(page, "Big archive").waitFor();
     expect(await page.getByRole("button", { name: "Import…" }).count()).toBe(0);
