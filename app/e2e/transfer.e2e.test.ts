@@ -206,7 +206,7 @@ describe("export and import in the app (XFER-E2E-1)", () => {
       const midway = shown.filter((s) => s.done > 0.05 && s.done < 0.95);
       expect(midway.length, JSON.stringify(shown.slice(0, 20))).toBeGreaterThan(0);
       for (const sample of midway) {
-        expect(sample.text).toMatch(/^Uploading [\d.]+ MB of 1[12](\.\d)? MB \(\d+ %\)$/);
+        expect(sample.text).toMatch(/^Uploading [\d.]+ (KB|MB) of 1[12](\.\d)? MB \(\d+ %\)$/);
         const percent = Number(/\((\d+) %\)/.exec(sample.text)?.[1]);
         expect(Math.abs(percent - sample.done * 100)).toBeLessThan(15);
       }
