@@ -3,6 +3,7 @@ import { useEffect, useState, type CSSProperties, type FormEvent } from "react";
 import { describeError, type ApiClient, type PersonaModels, type WorkspaceRole } from "../api";
 import { useCustomPersonas } from "./context";
 import "./personas.css";
+import { FormFooter } from "../forms";
 
 /** The form's fields as typed: optional ones may be blank. */
 interface Form {
@@ -231,19 +232,7 @@ function PersonaForm({
         <textarea name="persona-starters" rows={3} value={form.starters} onChange={set("starters")} {...invalid("starters")} />
         {problem("starters")}
       </label>
-      {error && (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="form__actions">
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? "Saving…" : editing ? "Save persona" : "Create persona"}
-        </button>
-      </div>
+      <FormFooter error={error} onCancel={onDone} submit={editing ? "Save persona" : "Create persona"} busyLabel="Saving…" busy={busy} />
     </form>
   );
 }

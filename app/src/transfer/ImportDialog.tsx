@@ -4,6 +4,7 @@ import { routeHref } from "../route";
 import { Dialog } from "../workspaces";
 import { formatBytes, IMPORT_ACCEPT, progressText, type UploadProgress } from "./files";
 import { importFile, type ImportedConversation } from "./transfer-api";
+import { FormFooter } from "../forms";
 
 interface Props {
   workspaceId: string;
@@ -122,19 +123,7 @@ export function ImportDialog({ workspaceId, onClose, onOpen }: Props) {
             <span>{progressText(progress)}</span>
           </div>
         )}
-        {error && (
-          <p className="form__error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!file || busy}>
-            {busy ? "Importing…" : "Import"}
-          </button>
-        </div>
+        <FormFooter error={error} onCancel={onClose} submit="Import" busyLabel="Importing…" busy={busy} disabled={!file} />
       </form>
     </Dialog>
   );

@@ -3,6 +3,7 @@ import { useState, type CSSProperties, type FormEvent } from "react";
 import { describeError, type ApiClient } from "../api";
 import { usePersonaList } from "../personas";
 import { Dialog } from "./Dialog";
+import { FormFooter } from "../forms";
 
 /** Title + persona, then the server creates the document and we open it. */
 export function NewConversationDialog({
@@ -52,19 +53,7 @@ export function NewConversationDialog({
             </label>
           ))}
         </fieldset>
-        {error && (
-          <p className="form__error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? "Creating…" : "Create conversation"}
-          </button>
-        </div>
+        <FormFooter error={error} onCancel={onClose} submit="Create conversation" busyLabel="Creating…" busy={busy} />
       </form>
     </Dialog>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { describeError, type ApiClient, type WorkspaceSummary } from "../api";
 import { Dialog } from "./Dialog";
+import { FormFooter } from "../forms";
 
 export function NewWorkspaceDialog({ api, onCreated, onClose }: { api: ApiClient; onCreated(ws: WorkspaceSummary): void; onClose(): void }) {
   const [name, setName] = useState("");
@@ -30,19 +31,7 @@ export function NewWorkspaceDialog({ api, onCreated, onClose }: { api: ApiClient
           <span>Name</span>
           <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Platform team" maxLength={80} autoFocus />
         </label>
-        {error && (
-          <p className="form__error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? "Creating…" : "Create workspace"}
-          </button>
-        </div>
+        <FormFooter error={error} onCancel={onClose} submit="Create workspace" busyLabel="Creating…" busy={busy} />
       </form>
     </Dialog>
   );
