@@ -1,8 +1,9 @@
 // Shared steps of the AI peer's integration tests: a JunoKit server pointed at the local
 // OpenAI-compatible endpoint, people posting messages, and waits on the AI's presence.
 import { appendMessage, readAiPresence, readMessages, readPeer, type AiPresence, type Message, type PeerState } from "@junokit/doc-model";
-import { connect, startTestServer, until, type Peer, type Session, type StartOptions } from "../support/server";
-import type { OpenAiSse } from "../support/openai-sse";
+import { afterAll, beforeAll } from "vitest";
+import { connect, startTestServer, until, type Peer, type Session, type StartOptions, type TestServer } from "../support/server";
+import { startOpenAiSse, type OpenAiSse } from "../support/openai-sse";
 
 export const TEST_KEY = "sk-test-7f3a9c1e5b2d4f6a8c0e";
 export const TEST_MODEL = "test/model-r1";
@@ -12,6 +13,28 @@ export function aiServer(sse: OpenAiSse, env: Record<string, string> = {}, optio
     ...options,
     env: { AI_BASE_URL: sse.baseUrl, AI_API_KEY: TEST_KEY, AI_MODEL: TEST_MODEL, AI_RETRY_DELAY_MS: "5", ...env },
   });
+}
+
+/** What a file of AI tests shares: the scripted endpoint, a server on it, and the peers to close. */
+export interface AiStage {
+  sse: OpenAiSse;
+  server: TestServer;
+  peers: Peer[];
+}
+
+/** Starts the endpoint and a server on it before the file's tests, and stops both after them. */
+export function aiStage(env: Record<string, string> = {}): AiStage {
+  const stage = { peers: [] as Peer[] } as AiStage;
+  beforeAll(async () => {
+    stage.sse = await startOpenAiSse();
+    stage.server = await aiServer(stage.sse, env);
+  });
+  afterAll(async () => {
+    stage.peers.forEach((p) => p.destroy());
+    await stage.server?.close();
+    await stage.sse?.close();
+  });
+  return stage;
 }
 
 let counter = 0;

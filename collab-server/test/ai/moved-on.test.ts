@@ -2,31 +2,19 @@
 // the conversation moved on (SPEC AI-17) and its prompt says so (AI-18). "Offline" is a copy
 // of Alice's document that misses Bob's messages, merged into her live connection later.
 import { appendMessage, readMessages } from "@junokit/doc-model";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { startOpenAiSse, streamOf, type OpenAiSse } from "../support/openai-sse";
-import { addMember, until, workspaceWithConversation, type Peer, type TestServer } from "../support/server";
-import { aiServer, message, open, replies, replyTo, say, settled } from "./ai-support";
+import { streamOf } from "../support/openai-sse";
+import { addMember, until, workspaceWithConversation, type Peer } from "../support/server";
+import { aiStage, message, open, replies, replyTo, say, settled } from "./ai-support";
 
-let sse: OpenAiSse;
-let t: TestServer;
-const peers: Peer[] = [];
-
-beforeAll(async () => {
-  sse = await startOpenAiSse();
-  t = await aiServer(sse);
-});
-afterAll(async () => {
-  peers.forEach((p) => p.destroy());
-  await t?.close();
-  await sse?.close();
-});
+const stage = aiStage();
 
 async function conversation() {
-  const c = await workspaceWithConversation(t.url);
-  const bob = await addMember(t.url, c.owner, c.workspaceId, "editor");
-  const a = await open(t.wsUrl, c.docName, c.owner, peers);
-  const b = await open(t.wsUrl, c.docName, bob, peers);
+  const c = await workspaceWithConversation(stage.server.url);
+  const bob = await addMember(stage.server.url, c.owner, c.workspaceId, "editor");
+  const a = await open(stage.server.wsUrl, c.docName, c.owner, stage.peers);
+  const b = await open(stage.server.wsUrl, c.docName, bob, stage.peers);
   return { ...c, alice: c.owner, bob, a, b };
 }
 
@@ -50,9 +38,9 @@ describe("AI peer: a prompt the conversation moved on from", () => {
     it(`AI-17 AI-18 a prompt written offline and merged ${placement} what others wrote meanwhile: the reply records it and the prompt says so`, async () => {
       const c = await conversation();
       const tag = `moved-${placement}`;
-      sse.when(`${tag} seen`, { steps: streamOf("Seen it.") });
-      sse.when(`${tag} bob`, { steps: streamOf("Bob, noted.") });
-      sse.when(`${tag} question`, { steps: streamOf("Taking Bob's news into account: yes.") });
+      stage.sse.when(`${tag} seen`, { steps: streamOf("Seen it.") });
+      stage.sse.when(`${tag} bob`, { steps: streamOf("Bob, noted.") });
+      stage.sse.when(`${tag} question`, { steps: streamOf("Taking Bob's news into account: yes.") });
       const seen = say(c.a, c.alice, `${tag} seen before going offline`);
       await settled(c.a, seen);
 
@@ -66,7 +54,7 @@ describe("AI peer: a prompt the conversation moved on from", () => {
       const fromBob = [say(c.b, c.bob, `${tag} bob one`), say(c.b, c.bob, `${tag} bob two`)];
       for (const id of fromBob) await settled(c.b, id);
       await until(c.a.doc, () => fromBob.every((id) => replyTo(c.a, id)?.status === "done"));
-      const before = sse.requests.length;
+      const before = stage.sse.requests.length;
 
       reconnect(offline, c.a);
       const reply = await settled(c.b, questionId);
@@ -79,9 +67,9 @@ describe("AI peer: a prompt the conversation moved on from", () => {
       await until(c.a.doc, () => replyTo(c.a, questionId)?.status === "done");
       expect(replyTo(c.a, questionId)!.movedOn).toEqual(movedOn);
 
-      const asked = sse.requestsFor(`${tag} question`);
+      const asked = stage.sse.requestsFor(`${tag} question`);
       expect(asked).toHaveLength(1);
-      expect(sse.requests.length - before).toBe(1);
+      expect(stage.sse.requests.length - before).toBe(1);
       const prompt = asked[0]!.body.messages!;
       const last = prompt.at(-1)!;
       expect(last.role).toBe("user");
@@ -100,7 +88,7 @@ describe("AI peer: a prompt the conversation moved on from", () => {
 
   it("AI-17 no note and no remark in the prompt when nothing came in after the question", async () => {
     const c = await conversation();
-    sse.when("moved-none", { steps: streamOf("Plain answer.") });
+    stage.sse.when("moved-none", { steps: streamOf("Plain answer.") });
     const first = say(c.a, c.alice, "moved-none first");
     await settled(c.a, first);
     const question = say(c.b, c.bob, "moved-none second, having seen the answer");
@@ -108,7 +96,7 @@ describe("AI peer: a prompt the conversation moved on from", () => {
     expect(reply.text).toBe("Plain answer.");
     expect(reply.movedOn).toBeUndefined();
     expect(replies(c.a, first)[0]!.movedOn).toBeUndefined();
-    const prompt = sse.requestsFor("moved-none second")[0]!.body.messages!;
+    const prompt = stage.sse.requestsFor("moved-none second")[0]!.body.messages!;
     expect(prompt.some((m) => m.content.includes("Note from JunoKit"))).toBe(false);
     expect(prompt.at(-1)!.content).toBe(`[${c.bob.user.displayName}] moved-none second, having seen the answer`);
   });
